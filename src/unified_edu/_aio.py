@@ -1,0 +1,155 @@
+"""Run coroutines for synchronous callers.
+
+The public API is synchronous; the Graph client is async-only. :class:`AsyncRunner`
+owns one private event loop on a daemon thread and runs coroutines there, so it works
+the same from a plain script, from several threads at once, and from inside an already
+running event loop (a Jupyter cell), where ``asyncio.run`` would refuse. Because every
+coroutine of a runner runs on the same loop, clients bound to a loop (httpx) stay valid
+across calls ("Event loop is closed" cannot happen).
+
+This module must not import any platform client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import threading
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from typing import Any, TypeVar
+
+__all__ = ["AsyncRunner", "run_sync"]
+
+T = TypeVar("T")
+
+
+class AsyncRunner:
+    """A private event loop on its own daemon thread, started on first use.
+
+    Example:
+        >>> runner = AsyncRunner()
+        >>> async def answer() -> int:
+        ...     return 42
+        >>> runner.run(answer())
+        42
+        >>> runner.close()
+    """
+
+    def __init__(self, name: str = "unified-edu-aio") -> None:
+        self._name = name
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The runner's loop (starting it if needed)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this AsyncRunner is closed")
+            if self._loop is None:
+                ready = threading.Event()
+                loop = asyncio.new_event_loop()
+
+                def serve() -> None:
+                    asyncio.set_event_loop(loop)
+                    loop.call_soon(ready.set)
+                    loop.run_forever()
+
+                self._thread = threading.Thread(target=serve, name=self._name, daemon=True)
+                self._thread.start()
+                ready.wait()
+                self._loop = loop
+            return self._loop
+
+    def run(self, coro: Coroutine[Any, Any, T], *, timeout: float | None = None) -> T:
+        """Run ``coro`` on the runner's loop and return its result (or raise its error).
+
+        Raises:
+            RuntimeError: when called from a coroutine running on this runner's own loop
+                (that would deadlock: await the coroutine instead).
+            TimeoutError: when ``timeout`` seconds pass first; the coroutine is cancelled.
+        """
+        loop = self.loop
+        if threading.current_thread() is self._thread:
+            coro.close()
+            raise RuntimeError("AsyncRunner.run() called from its own loop; await instead")
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"coroutine did not finish within {timeout} s") from None
+        except BaseException:
+            # KeyboardInterrupt in the caller's thread: stop the work instead of leaking it.
+            future.cancel()
+            raise
+
+    def iterate(self, agen: AsyncIterator[T]) -> Iterator[T]:
+        """Turn an async iterator into a lazy sync one, one item per round trip."""
+
+        async def step() -> tuple[bool, T | None]:
+            try:
+                return True, await anext(agen)
+            except StopAsyncIteration:
+                return False, None
+
+        while True:
+            more, item = self.run(step())
+            if not more:
+                return
+            yield item  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Cancel pending work, stop the loop and join its thread. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+
+        async def shutdown() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await loop.shutdown_asyncgens()
+
+        if thread is not threading.current_thread():
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            loop.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
+
+    def __enter__(self) -> AsyncRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_default: AsyncRunner | None = None
+_default_lock = threading.Lock()
+
+
+def run_sync(coro: Coroutine[Any, Any, T], *, timeout: float | None = None) -> T:
+    """Run ``coro`` to completion from synchronous code, anywhere (script, thread, Jupyter).
+
+    Uses one process-wide :class:`AsyncRunner`, closed at interpreter exit.
+    """
+    global _default  # noqa: PLW0603 - one lazily created process-wide runner
+    with _default_lock:
+        if _default is None or _default.closed:
+            _default = AsyncRunner(name="unified-edu-aio-default")
+            atexit.register(_default.close)
+        runner = _default
+    return runner.run(coro, timeout=timeout)
