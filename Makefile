@@ -29,7 +29,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

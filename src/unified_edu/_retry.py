@@ -16,6 +16,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -57,7 +58,7 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
         seconds = (when - (now or dt.datetime.now(dt.UTC))).total_seconds()
-    if seconds != seconds or seconds == float("inf"):  # NaN or infinite
+    if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)
 
@@ -106,7 +107,7 @@ class RetryPolicy:
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             return error.retry_after
         ceiling = min(self.max_backoff, self.initial_backoff * (2 ** (attempt - 1)))
-        return ceiling * self.rng()
+        return float(ceiling * self.rng())
 
     def _kwargs(self, idempotent: bool) -> dict[str, object]:
         def wait(state: tenacity.RetryCallState) -> float:
@@ -116,8 +117,8 @@ class RetryPolicy:
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.max_attempts:
                 return True
-            upcoming = state.upcoming_sleep or 0.0
-            return state.idle_for + upcoming > self.max_total_seconds
+            upcoming = float(state.upcoming_sleep or 0.0)
+            return float(state.idle_for) + upcoming > self.max_total_seconds
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None

@@ -41,7 +41,9 @@ def capability_matrix() -> Table:
 def demo() -> None:
     """Show what unified_edu is for, on the embedded sandbox (no accounts needed)."""
     console = Console()
-    console.print("[bold]unified_edu[/] — one model for Google Classroom and Microsoft 365 Education")
+    console.print(
+        "[bold]unified_edu[/] — one model for Google Classroom and Microsoft 365 Education"
+    )
     console.print(capability_matrix())
 
 

@@ -15,7 +15,7 @@ import attrs
 
 from unified_edu.errors import ValidationError
 
-__all__ = ["Extra", "Ref", "Unset", "UNSET"]
+__all__ = ["UNSET", "Extra", "Ref", "Unset"]
 
 Extra = Mapping[str, Any]
 
@@ -61,7 +61,9 @@ def aware_utc(value: dt.datetime | None, field: str) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, dt.datetime):
-        raise ValidationError(f"{field} must be a datetime, not {type(value).__name__}", field=field)
+        raise ValidationError(
+            f"{field} must be a datetime, not {type(value).__name__}", field=field
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
             f"{field} must be timezone-aware (got naive {value.isoformat()}); "
@@ -71,7 +73,9 @@ def aware_utc(value: dt.datetime | None, field: str) -> dt.datetime | None:
     return value.astimezone(dt.UTC)
 
 
-def due_value(value: dt.datetime | dt.date | None, field: str = "due") -> dt.datetime | dt.date | None:
+def due_value(
+    value: dt.datetime | dt.date | None, field: str = "due"
+) -> dt.datetime | dt.date | None:
     """Validate a due moment: an aware datetime (kept in UTC) or a date-only deadline."""
     if isinstance(value, dt.datetime):
         return aware_utc(value, field)

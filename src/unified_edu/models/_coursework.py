@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from typing import Any
 
 import attrs
 
 from unified_edu.errors import ValidationError
-from unified_edu.models._base import Extra, Ref, extra_field, points_value
+from unified_edu.models._base import Extra, Ref, extra_field
 from unified_edu.models._fields import due_field, points_field, title_field, when_field
 from unified_edu.models._states import AssigneeMode, AssignmentState, MaterialKind
 
@@ -59,10 +59,11 @@ class Material:
     extra: Extra = extra_field()
 
 
-def _points_within_max(instance: Assignment, _: attrs.Attribute[object], value: object) -> None:
-    if instance.max_points is not None and instance.max_points <= 0:
+def _positive_or_none(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and value <= 0:
         raise ValidationError(
-            "max_points must be positive; use None for ungraded homework", field="max_points"
+            f"{attribute.name} must be positive; use None for ungraded homework",
+            field=attribute.name,
         )
 
 
@@ -103,11 +104,7 @@ class Assignment:
     state: AssignmentState = AssignmentState.UNKNOWN
     platform_state: str | None = None
     due: dt.datetime | dt.date | None = due_field()
-    max_points: float | None = attrs.field(
-        default=None,
-        converter=partial(points_value, field="max_points"),
-        validator=_points_within_max,
-    )
+    max_points: float | None = points_field("max_points", _positive_or_none)
     materials: tuple[Material, ...] = attrs.field(default=(), converter=tuple)
     category_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     assignee_mode: AssigneeMode = AssigneeMode.WHOLE_CLASS

@@ -9,7 +9,7 @@ import attrs
 
 from unified_edu.models._base import aware_utc, due_value, non_empty, points_value
 
-__all__ = ["due_field", "points_field", "title_field", "when_field"]
+__all__ = ["due_field", "email_field", "points_field", "title_field", "when_field"]
 
 
 def title_field(field: str) -> Any:
@@ -27,6 +27,17 @@ def due_field(field: str = "due") -> Any:
     return attrs.field(default=None, converter=partial(due_value, field=field))
 
 
-def points_field(field: str) -> Any:
-    """Optional finite, non-negative points."""
-    return attrs.field(default=None, converter=partial(points_value, field=field))
+def points_field(field: str, validator: Any = None) -> Any:
+    """Optional finite, non-negative points, with an extra validator if given."""
+    return attrs.field(
+        default=None, converter=partial(points_value, field=field), validator=validator
+    )
+
+
+def _email(value: str | None) -> str | None:
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def email_field() -> Any:
+    """An optional e-mail address, stripped and lower-cased (blank becomes ``None``)."""
+    return attrs.field(default=None, converter=_email)

@@ -8,7 +8,7 @@ import attrs
 
 from unified_edu.errors import ValidationError
 from unified_edu.models._base import Extra, Ref, extra_field
-from unified_edu.models._fields import title_field, when_field
+from unified_edu.models._fields import email_field, title_field, when_field
 from unified_edu.models._states import ClassState, GuardianLinkState, Role
 
 __all__ = ["Class", "Enrollment", "GuardianLink", "Person", "School", "Term"]
@@ -104,9 +104,7 @@ class Person:
     ref: Ref
     name: str
     role: Role
-    email: str | None = attrs.field(
-        default=None, converter=lambda v: v.strip().lower() if isinstance(v, str) and v else None
-    )
+    email: str | None = email_field()
     given_name: str | None = None
     family_name: str | None = None
     extra: Extra = extra_field()
@@ -158,9 +156,7 @@ class GuardianLink:
     state: GuardianLinkState
     platform_state: str | None = None
     guardian: Person | None = None
-    guardian_email: str | None = attrs.field(
-        default=None, converter=lambda v: v.strip().lower() if isinstance(v, str) and v else None
-    )
+    guardian_email: str | None = email_field()
     relationship: str | None = None
     created_at: dt.datetime | None = when_field("created_at")
     extra: Extra = extra_field()

@@ -6,26 +6,16 @@ Specs are validated when built, so a bad value fails before the first request.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 import attrs
 
-from unified_edu.errors import ValidationError
 from unified_edu.models._base import UNSET, Unset, due_value, non_empty, points_value
-from unified_edu.models._coursework import Material
-from unified_edu.models._fields import due_field, title_field
+from unified_edu.models._coursework import Material, _positive_or_none
+from unified_edu.models._fields import due_field, points_field, title_field
 from unified_edu.models._states import AssigneeMode
 
 __all__ = ["AssignmentSpec", "AssignmentUpdate", "ClassSpec", "ClassUpdate"]
-
-
-def _positive_or_none(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and value <= 0:
-        raise ValidationError(
-            f"{attribute.name} must be positive; use None for ungraded homework",
-            field=attribute.name,
-        )
 
 
 @attrs.frozen(kw_only=True)
@@ -60,9 +50,9 @@ class ClassUpdate:
     """Changes to a class; fields left ``UNSET`` are not touched."""
 
     name: str | Unset = UNSET
-    section: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    subject: str | None | Unset = UNSET
+    section: str | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+    subject: str | Unset | None = UNSET
     archived: bool | Unset = UNSET
 
     def __attrs_post_init__(self) -> None:
@@ -95,11 +85,7 @@ class AssignmentSpec:
     title: str = title_field("title")
     instructions: str = ""
     due: dt.datetime | dt.date | None = due_field()
-    max_points: float | None = attrs.field(
-        default=None,
-        converter=partial(points_value, field="max_points"),
-        validator=_positive_or_none,
-    )
+    max_points: float | None = points_field("max_points", _positive_or_none)
     materials: tuple[Material, ...] = attrs.field(default=(), converter=tuple)
     category_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     student_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
@@ -119,8 +105,8 @@ class AssignmentUpdate:
 
     title: str | Unset = UNSET
     instructions: str | Unset = UNSET
-    due: dt.datetime | dt.date | None | Unset = UNSET
-    max_points: float | None | Unset = UNSET
+    due: dt.datetime | dt.date | Unset | None = UNSET
+    max_points: float | Unset | None = UNSET
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.title, Unset):

@@ -16,16 +16,16 @@ from types import MappingProxyType
 from typing import TypeVar
 
 __all__ = [
-    "AssigneeMode",
-    "AssignmentState",
-    "ClassState",
     "GOOGLE_ASSIGNMENT_STATES",
     "GOOGLE_CLASS_STATES",
     "GOOGLE_GUARDIAN_INVITATION_STATES",
     "GOOGLE_SUBMISSION_STATES",
-    "GuardianLinkState",
     "MICROSOFT_ASSIGNMENT_STATES",
     "MICROSOFT_SUBMISSION_STATES",
+    "AssigneeMode",
+    "AssignmentState",
+    "ClassState",
+    "GuardianLinkState",
     "MaterialKind",
     "Role",
     "SubmissionState",
@@ -85,11 +85,6 @@ class SubmissionState(enum.StrEnum):
     REASSIGNED = "reassigned"
     EXCUSED = "excused"
     UNKNOWN = "unknown"
-
-    @property
-    def is_turned_in(self) -> bool:
-        """True when the student handed the work in (whether or not it was returned)."""
-        return self in {SubmissionState.TURNED_IN, SubmissionState.RETURNED}
 
 
 class GuardianLinkState(enum.StrEnum):

@@ -173,9 +173,7 @@ class Provider(abc.ABC):
     ) -> Iterator[Person]:
         """Yield people: of the given classes (each once), or every user the caller sees."""
         self.require(Capability.READ_PEOPLE)
-        return self._iter_people(
-            class_ids=None if class_ids is None else ids(class_ids), role=role
-        )
+        return self._iter_people(class_ids=None if class_ids is None else ids(class_ids), role=role)
 
     def list_people(
         self, *, class_ids: str | Iterable[str] | None = None, role: Role | None = None
@@ -201,14 +199,18 @@ class Provider(abc.ABC):
         """The teachers and students of the given classes."""
         return list(self.iter_enrollments(class_ids, role=role))
 
-    def iter_guardians(self, *, student_ids: str | Iterable[str] | None = None) -> Iterator[GuardianLink]:
+    def iter_guardians(
+        self, *, student_ids: str | Iterable[str] | None = None
+    ) -> Iterator[GuardianLink]:
         """Yield guardian links and open invitations, of the students or of everyone."""
         self.require(Capability.READ_GUARDIANS)
         return self._iter_guardians(
             student_ids=None if student_ids is None else ids(student_ids, "student_ids")
         )
 
-    def list_guardians(self, *, student_ids: str | Iterable[str] | None = None) -> list[GuardianLink]:
+    def list_guardians(
+        self, *, student_ids: str | Iterable[str] | None = None
+    ) -> list[GuardianLink]:
         """Guardian links (see :meth:`iter_guardians`)."""
         return list(self.iter_guardians(student_ids=student_ids))
 
@@ -272,9 +274,7 @@ class Provider(abc.ABC):
         self.require(Capability.READ_SUBMISSIONS)
         classes = ids(class_ids)
         if assignment_id is not None and len(classes) != 1:
-            raise ValidationError(
-                "assignment_id needs exactly one class id", field="assignment_id"
-            )
+            raise ValidationError("assignment_id needs exactly one class id", field="assignment_id")
         return self._iter_submissions(classes, assignment_id=assignment_id)
 
     def list_submissions(
@@ -389,7 +389,7 @@ class Provider(abc.ABC):
         """
         self.require(Capability.GRADE)
         checked = points_value(points, "points")
-        assert checked is not None  # noqa: S101 - points is required
+        assert checked is not None
         return self._set_grade(
             non_empty(class_id, "class_id"),
             non_empty(assignment_id, "assignment_id"),
@@ -409,7 +409,9 @@ class Provider(abc.ABC):
             text=non_empty(text, "text"),
         )
 
-    def return_submission(self, class_id: str, assignment_id: str, submission_id: str) -> Submission:
+    def return_submission(
+        self, class_id: str, assignment_id: str, submission_id: str
+    ) -> Submission:
         """Return the work to the student and release its draft grade and feedback."""
         self.require(Capability.RETURN)
         return self._return_submission(
@@ -418,7 +420,9 @@ class Provider(abc.ABC):
             non_empty(submission_id, "submission_id"),
         )
 
-    def excuse_submission(self, class_id: str, assignment_id: str, submission_id: str) -> Submission:
+    def excuse_submission(
+        self, class_id: str, assignment_id: str, submission_id: str
+    ) -> Submission:
         """Excuse the student from the homework (Graph)."""
         self.require(Capability.EXCUSE)
         return self._excuse_submission(

@@ -1,0 +1,70 @@
+"""The client-side limiter keeps every window, with an injected clock and sleep."""
+
+from __future__ import annotations
+
+import pytest
+
+from unified_edu import RateLimiter, ValidationError, Window
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_calls_within_the_limit_do_not_wait() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([Window(500, 10)], clock=clock, sleep=clock.sleep)
+    for _ in range(500):
+        limiter.acquire()
+    assert clock.slept == []
+
+
+def test_the_next_call_waits_until_the_oldest_leaves_the_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([Window(3, 10)], clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    clock.now += 4
+    limiter.acquire(2)
+    limiter.acquire()
+    assert clock.slept == [pytest.approx(6.0)]
+    assert limiter.waited == pytest.approx(6.0)
+
+
+def test_batches_count_each_call_and_several_windows_hold() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([Window(50, 1), Window(120, 60)], clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        limiter.acquire(40)  # a batch of 40 calls
+    assert limiter.try_acquire(1) > 0
+    # Over a simulated minute no window is ever exceeded.
+    log: list[float] = []
+    clock2 = FakeClock()
+    limiter2 = RateLimiter([Window(50, 1), Window(120, 60)], clock=clock2, sleep=clock2.sleep)
+    for _ in range(30):
+        limiter2.acquire(10)
+        log.extend([clock2.now] * 10)
+    for t in log:
+        assert sum(1 for u in log if t - 1 < u <= t) <= 50
+        assert sum(1 for u in log if t - 60 < u <= t) <= 120
+
+
+def test_a_batch_larger_than_a_window_is_refused() -> None:
+    limiter = RateLimiter([Window(20, 10)])
+    with pytest.raises(ValidationError):
+        limiter.acquire(21)
+    with pytest.raises(ValidationError):
+        RateLimiter([])
+
+
+def test_scaled_window_keeps_a_margin() -> None:
+    assert Window(1200, 60).scaled(0.9) == Window(1080, 60)
+    assert Window(1, 1).scaled(0.1) == Window(1, 1)
