@@ -170,6 +170,33 @@ def test_turn_in_rate_excludes_excused(report) -> None:  # type: ignore[no-untyp
     assert report.city.turn_in_rate == pytest.approx(4 / 7)
 
 
+def test_people_in_two_tenants_count_once_by_email() -> None:
+    from unified_edu import Person
+
+    builder = ProgressReportBuilder(PERIOD, as_of=AS_OF)
+    for tenant, provider in (("g.example", "google"), ("m.example", "microsoft")):
+        builder.add_class(Class(ref=ref(tenant, "c1", provider), name=f"Клас {tenant}"))
+        builder.add_enrollments(
+            [
+                Enrollment(
+                    ref=ref(tenant, "c1/x", provider),
+                    class_id="c1",
+                    person_id=f"{tenant}-id",
+                    role=Role.STUDENT,
+                    person=Person(
+                        ref=ref(tenant, f"{tenant}-id", provider),
+                        name="Иван Петров",
+                        role=Role.STUDENT,
+                        email="Ivan.Petrov@Mail.Example",
+                    ),
+                )
+            ]
+        )
+    report = builder.build()
+    assert report.city.students == 1
+    assert [s.students for s in report.schools()] == [1, 1]
+
+
 def test_unknown_classes_are_counted_as_skipped_not_lost() -> None:
     builder = ProgressReportBuilder(PERIOD)
     builder.add_assignments([homework("h1", due=None)])

@@ -89,8 +89,8 @@ class ProgressReportBuilder:
     Args:
         period: The reporting period (local dates in the city's zone).
         as_of: "Now": work due after it is not missing yet (default: the period's end).
-        person_key: Turns a (tenant, person id) into the key people are counted by, so
-            one person in two tenants counts once (the city client matches by e-mail).
+        person_key: Turns a (tenant, person id) into the key a person is counted by when
+            no e-mail is known for them (people with an e-mail are counted by it).
     """
 
     def __init__(
@@ -103,6 +103,9 @@ class ProgressReportBuilder:
         self.period = period
         self.as_of = min(as_of or period.ends_at, period.ends_at)
         self._person_key = person_key or _tenant_scoped
+        # People met with a profile are counted by e-mail, so one person in two tenants
+        # (a teacher working in two schools) counts once for the city.
+        self._emails: dict[tuple[str, str], str] = {}
         self._tallies: dict[ScopeKey, _Tally] = defaultdict(_Tally)
         self._schools: dict[ScopeKey, tuple[str, str, str]] = {}  # key → (tenant, provider, name)
         self._classes: dict[ScopeKey, _ClassInfo] = {}
@@ -134,13 +137,17 @@ class ProgressReportBuilder:
     def add_enrollments(self, enrollments: Iterable[Enrollment]) -> None:
         """Count students (teachers are counted when they post homework)."""
         for enrollment in enrollments:
+            if enrollment.person is not None and enrollment.person.email:
+                self._emails[(enrollment.ref.tenant, enrollment.person_id)] = (
+                    enrollment.person.email
+                )
             if enrollment.role is not Role.STUDENT:
                 continue
             info = self._classes.get(("class", enrollment.ref.tenant, enrollment.class_id))
             if info is None:
                 self.skipped += 1
                 continue
-            student = self._person_key(enrollment.ref.tenant, enrollment.person_id)
+            student = self._who(enrollment.ref.tenant, enrollment.person_id)
             for scope in self._scopes(("class", info.tenant, enrollment.class_id), info):
                 self._tallies[scope].students.add(student)
 
@@ -172,7 +179,7 @@ class ProgressReportBuilder:
                 tally.assignments_posted += 1
                 tally.classes_active.add((tenant, assignment.class_id))
                 if teacher:
-                    tally.teachers_active.add(self._person_key(tenant, teacher))
+                    tally.teachers_active.add(self._who(tenant, teacher))
                 if scope[0] != "class":
                     self._weeks[(scope, f"{year}-W{week:02d}")] += 1
 
@@ -189,6 +196,10 @@ class ProgressReportBuilder:
                 self._count(self._tallies[scope], outcome)
 
     # -- rules --------------------------------------------------------------------------
+
+    def _who(self, tenant: str, person_id: str) -> str:
+        email = self._emails.get((tenant, person_id))
+        return f"email:{email}" if email else self._person_key(tenant, person_id)
 
     def _classify(self, s: Submission, homework: _HomeworkInfo) -> _Outcome:
         excused = s.state is SubmissionState.EXCUSED
