@@ -18,9 +18,9 @@ from __future__ import annotations
 import abc
 from collections.abc import Collection, Iterable, Iterator
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
-from unified_edu.errors import UnsupportedOperationError, ValidationError
+from unified_edu.errors import ConfigurationError, UnsupportedOperationError, ValidationError
 from unified_edu.models import (
     Assignment,
     AssignmentSpec,
@@ -41,6 +41,9 @@ from unified_edu.models import (
 )
 from unified_edu.models._base import non_empty, points_value
 from unified_edu.providers._capabilities import Capability
+
+if TYPE_CHECKING:
+    from unified_edu.config import CityConfig, TenantConfig
 
 __all__ = ["Capability", "Provider", "ids"]
 
@@ -86,6 +89,17 @@ class Provider(abc.ABC):
 
     def __init__(self, *, tenant: str) -> None:
         self.tenant = non_empty(tenant, "tenant")
+
+    @classmethod
+    def from_config(cls, tenant: TenantConfig, city: CityConfig) -> Self:
+        """Build the provider for one ``[[tenants]]`` entry of a tenants file.
+
+        Raises:
+            ConfigurationError: for missing or wrong credentials fields.
+        """
+        raise ConfigurationError(
+            f"provider {cls.name!r} cannot be built from a tenants file", tenant=tenant.name
+        )
 
     # -- capabilities -----------------------------------------------------------------
 
