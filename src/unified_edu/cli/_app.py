@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from unified_edu.cli._sandbox import sandbox_app
 from unified_edu.errors import ConfigurationError
 from unified_edu.providers.base import Capability
 from unified_edu.registry import available_providers, get_provider_class
@@ -16,6 +17,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(sandbox_app)
 
 
 def capability_matrix() -> Table:
