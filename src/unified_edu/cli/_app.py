@@ -1,11 +1,18 @@
-"""The typer application and its top-level commands."""
+"""The typer application: global options and the command table.
+
+Commands import what they use when they run, so ``unified-edu --help`` imports neither
+platform client.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from unified_edu.cli._common import configure_logging, state
+from unified_edu.cli._report import demo, report
 from unified_edu.cli._sandbox import sandbox_app
 from unified_edu.errors import ConfigurationError
 from unified_edu.providers.base import Capability
@@ -16,8 +23,28 @@ app = typer.Typer(
     help="Google Classroom and Microsoft 365 Education through one model.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
 )
 app.add_typer(sandbox_app)
+app.command()(demo)
+app.command()(report)
+
+
+@app.callback()
+def options(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks (credentials redacted).")
+    ] = False,
+) -> None:
+    """Google Classroom and Microsoft 365 Education through one model.
+
+    Exit codes: 0 ok, 1 partial failure, 2 usage or configuration, 3 authentication or
+    permission, 4 platform unavailable.
+    """
+    state.quiet, state.verbose, state.debug = quiet, verbose, debug
+    configure_logging(verbose=verbose, debug=debug)
 
 
 def capability_matrix() -> Table:
@@ -32,7 +59,7 @@ def capability_matrix() -> Table:
         except ConfigurationError as exc:
             columns.append(None)
             table.add_column(f"{name}\n(unavailable)", justify="center")
-            Console(stderr=True).print(f"[yellow]{name}:[/] {exc.message}")
+            state.errors.print(f"[yellow]{name}:[/] {exc.message}")
     for capability in Capability:
         marks = ["?" if c is None else ("yes" if capability in c else "-") for c in columns]
         table.add_row(capability.value, *marks)
@@ -40,19 +67,9 @@ def capability_matrix() -> Table:
 
 
 @app.command()
-def demo() -> None:
-    """Show what unified_edu is for, on the embedded sandbox (no accounts needed)."""
-    console = Console()
-    console.print(
-        "[bold]unified_edu[/] — one model for Google Classroom and Microsoft 365 Education"
-    )
-    console.print(capability_matrix())
-
-
-@app.command()
 def providers() -> None:
-    """List the providers and their capabilities."""
-    Console().print(capability_matrix())
+    """List the providers and what each can do."""
+    state.console.print(capability_matrix())
 
 
 def main() -> None:
