@@ -206,6 +206,9 @@ def test_quota_scale_shrinks_limits_and_quotas_can_be_switched_off() -> None:
         assert [call(sb, "GET", "/v1/x")[0] for _ in range(4)] == [200, 200, 200, 429]
         sb.reset_quotas()
         assert call(sb, "GET", "/v1/x")[0] == 200
+        assert [call(sb, "GET", "/v1/x")[0] for _ in range(3)] == [200, 200, 429]
+        assert call(sb, "POST", "/_sandbox/reset-quotas", token=None)[0] == 200
+        assert call(sb, "GET", "/v1/x")[0] == 200
     with Sandbox([FakeApp(rules=rules)], quotas=False, quota_scale=0.1) as sb:
         assert {call(sb, "GET", "/v1/x")[0] for _ in range(8)} == {200}
 

@@ -298,6 +298,7 @@ class SandboxServer:
             "stats": ("GET", self._stats),
             "log": ("GET", self._log),
             "reset-stats": ("POST", self._reset_stats),
+            "reset-quotas": ("POST", self._reset_quotas),
             "tenants": ("GET", self._tenant_list),
         }
         if name not in routes:
@@ -321,6 +322,11 @@ class SandboxServer:
 
     def _reset_stats(self, request: SandboxRequest) -> SandboxResponse:
         self.pipeline.recorder.reset()
+        return SandboxResponse.json_body(200, {"reset": True})
+
+    def _reset_quotas(self, request: SandboxRequest) -> SandboxResponse:
+        if self.pipeline.quotas is not None:
+            self.pipeline.quotas.reset()
         return SandboxResponse.json_body(200, {"reset": True})
 
     def _tenant_list(self, request: SandboxRequest) -> SandboxResponse:
