@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -20,6 +21,22 @@ __all__ = [
     "RubricCriterion",
     "RubricLevel",
 ]
+
+
+def _ids(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _materials(items: Iterable[Material]) -> tuple[Material, ...]:
+    return tuple(items)
+
+
+def _levels(items: Iterable[RubricLevel]) -> tuple[RubricLevel, ...]:
+    return tuple(items)
+
+
+def _criteria(items: Iterable[RubricCriterion]) -> tuple[RubricCriterion, ...]:
+    return tuple(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -105,10 +122,10 @@ class Assignment:
     platform_state: str | None = None
     due: dt.datetime | dt.date | None = due_field()
     max_points: float | None = points_field("max_points", _positive_or_none)
-    materials: tuple[Material, ...] = attrs.field(default=(), converter=tuple)
-    category_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    materials: tuple[Material, ...] = attrs.field(default=(), converter=_materials)
+    category_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     assignee_mode: AssigneeMode = AssigneeMode.WHOLE_CLASS
-    student_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    student_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     created_at: dt.datetime | None = when_field("created_at")
     updated_at: dt.datetime | None = when_field("updated_at")
     published_at: dt.datetime | None = when_field("published_at")
@@ -150,7 +167,7 @@ class RubricCriterion:
     id: str
     title: str
     description: str = ""
-    levels: tuple[RubricLevel, ...] = attrs.field(default=(), converter=tuple)
+    levels: tuple[RubricLevel, ...] = attrs.field(default=(), converter=_levels)
     weight: float | None = None
 
 
@@ -170,7 +187,7 @@ class Rubric:
     class_id: str
     assignment_id: str
     title: str | None = None
-    criteria: tuple[RubricCriterion, ...] = attrs.field(default=(), converter=tuple)
+    criteria: tuple[RubricCriterion, ...] = attrs.field(default=(), converter=_criteria)
     created_at: dt.datetime | None = when_field("created_at")
     updated_at: dt.datetime | None = when_field("updated_at")
     extra: Extra = extra_field()

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from unified_edu.models._base import UNSET, Unset, due_value, non_empty, points_value
-from unified_edu.models._coursework import Material, _positive_or_none
+from unified_edu.models._coursework import Material, _ids, _materials, _positive_or_none
 from unified_edu.models._fields import due_field, points_field, title_field
 from unified_edu.models._states import AssigneeMode
 
@@ -86,9 +86,9 @@ class AssignmentSpec:
     instructions: str = ""
     due: dt.datetime | dt.date | None = due_field()
     max_points: float | None = points_field("max_points", _positive_or_none)
-    materials: tuple[Material, ...] = attrs.field(default=(), converter=tuple)
-    category_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    student_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    materials: tuple[Material, ...] = attrs.field(default=(), converter=_materials)
+    category_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    student_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     publish: bool = True
     allow_late: bool = True
     client_key: str | None = None
