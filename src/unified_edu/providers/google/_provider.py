@@ -23,9 +23,11 @@ from google.oauth2 import credentials as user_credentials
 
 from unified_edu._ratelimit import RateLimiter
 from unified_edu._retry import RetryPolicy
+from unified_edu.config import CityConfig, TenantConfig
 from unified_edu.errors import ConfigurationError
 from unified_edu.providers._capabilities import Capability
 from unified_edu.providers.google import _auth as auth
+from unified_edu.providers.google._config import from_tenant_config
 from unified_edu.providers.google._grading import GradingMixin
 from unified_edu.providers.google._reads import ReadsMixin
 from unified_edu.providers.google._transport import DEFAULT_ENDPOINT, Transport, TransportStats
@@ -122,6 +124,11 @@ class GoogleClassroomProvider(GradingMixin, WritesMixin, ReadsMixin):
         )
 
     # -- named constructors -------------------------------------------------------------
+
+    @classmethod
+    def from_config(cls, tenant: TenantConfig, city: CityConfig) -> GoogleClassroomProvider:
+        """Build from a ``[[tenants]]`` entry (see ``_config.py`` for the fields)."""
+        return from_tenant_config(cls, tenant, city)
 
     @classmethod
     def from_service_account_info(
