@@ -30,6 +30,7 @@ from unified_edu.models import (
     ClassState,
     Enrollment,
     GuardianLink,
+    Person,
     Ref,
     Role,
     School,
@@ -206,12 +207,63 @@ class Municipality:
         """Yield guardian links of every (or the given) tenant."""
         return self._each(lambda p: p.iter_guardians(), tenants)
 
+    def iter_people(
+        self,
+        *,
+        classes: Iterable[ClassLike] | None = None,
+        role: Role | None = None,
+        tenants: Collection[str] | None = None,
+    ) -> Iterator[Person]:
+        """Yield people: of the given classes, or everyone each tenant lets the caller see."""
+        if classes is None:
+            return self._each(lambda p: p.iter_people(role=role), tenants)
+        grouped = self._by_tenant(classes)
+        return self._each(
+            lambda p: p.iter_people(class_ids=grouped[p.tenant], role=role), grouped.keys()
+        )
+
+    def get_class(self, ref: Ref) -> Class:
+        """One class by reference."""
+        return self.provider(ref.tenant).get_class(ref.id)
+
+    def get_assignment(self, klass: ClassLike, assignment_id: str) -> Assignment:
+        """One piece of homework of a class."""
+        ref = _class_ref(klass)
+        return self.provider(ref.tenant).get_assignment(ref.id, assignment_id)
+
+    def find_person(self, email: str) -> list[Person]:
+        """Everyone with this e-mail address, in every tenant (a person may be in several).
+
+        Calls each tenant's ``get_person`` concurrently; tenants without them are skipped.
+        """
+        from unified_edu.errors import NotFoundError
+
+        def lookup(provider: Provider) -> Iterator[Person]:
+            try:
+                yield provider.get_person(email)
+            except NotFoundError:
+                return
+
+        return list(self._each(lookup))
+
     # -- writes -----------------------------------------------------------------------
 
     def create_assignment(self, klass: ClassLike, spec: AssignmentSpec) -> Assignment:
         """Create homework in one class, on whichever platform it lives."""
         ref = _class_ref(klass)
         return self.provider(ref.tenant).create_assignment(ref.id, spec)
+
+    def set_grade(self, submission: Submission, *, points: float) -> Submission:
+        """Set a draft grade on a submission, on whichever platform it lives."""
+        return self.provider(submission.ref.tenant).set_grade(
+            submission.class_id, submission.assignment_id, submission.ref.id, points=points
+        )
+
+    def return_submission(self, submission: Submission) -> Submission:
+        """Return a submission and release its grade."""
+        return self.provider(submission.ref.tenant).return_submission(
+            submission.class_id, submission.assignment_id, submission.ref.id
+        )
 
     # -- the main job -----------------------------------------------------------------
 

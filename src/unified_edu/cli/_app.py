@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from unified_edu.cli import _homework, _views
 from unified_edu.cli._common import configure_logging, state
 from unified_edu.cli._report import demo, report
 from unified_edu.cli._sandbox import sandbox_app
@@ -28,6 +29,8 @@ app = typer.Typer(
 app.add_typer(sandbox_app)
 app.command()(demo)
 app.command()(report)
+_views.register(app)
+_homework.register(app)
 
 
 @app.callback()
