@@ -72,7 +72,11 @@ class AsyncRunner:
                 (that would deadlock: await the coroutine instead).
             TimeoutError: when ``timeout`` seconds pass first; the coroutine is cancelled.
         """
-        loop = self.loop
+        try:
+            loop = self.loop
+        except RuntimeError:
+            coro.close()  # never started: close it so Python does not warn it was not awaited
+            raise
         if threading.current_thread() is self._thread:
             coro.close()
             raise RuntimeError("AsyncRunner.run() called from its own loop; await instead")

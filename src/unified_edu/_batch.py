@@ -19,7 +19,7 @@ import asyncio
 import collections
 import concurrent.futures
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -140,7 +140,7 @@ async def aiter_batched(
     batch_size: int,
     retry: RetryPolicy | None = None,
     concurrency: int = 4,
-) -> AsyncIterator[Page[K]]:
+) -> AsyncGenerator[Page[K], None]:
     """Async twin of :func:`iter_batched`: up to ``concurrency`` batches in flight.
 
     A new batch starts as soon as one finishes, so continuations keep the pipe full.

@@ -53,12 +53,12 @@ CREDENTIAL_FIELDS: Mapping[str, frozenset[str]] = {
     "authorized_user": frozenset({"file", "client_secrets_file", "scopes"}),
     "token": frozenset({"file", "env"}),
     "client_secret": frozenset(
-        {"tenant_id", "client_id", "secret_env", "secret_file", "authority"}
+        {"tenant_id", "client_id", "secret_env", "secret_file", "cloud"}
     ),
     "certificate": frozenset(
-        {"tenant_id", "client_id", "certificate_file", "password_env", "authority"}
+        {"tenant_id", "client_id", "certificate_file", "password_env", "cloud"}
     ),
-    "device_code": frozenset({"tenant_id", "client_id", "cache_file", "scopes", "authority"}),
+    "device_code": frozenset({"tenant_id", "client_id", "cache_file", "scopes", "cloud"}),
 }
 INLINE_SECRET_FIELDS = frozenset(
     {"secret", "client_secret", "token", "access_token", "password", "private_key", "key"}
