@@ -8,6 +8,7 @@ from unified_edu._aio import AsyncRunner, run_sync
 from unified_edu._ratelimit import RateLimiter, Window
 from unified_edu._retry import RetryPolicy, parse_retry_after
 from unified_edu._version import __version__
+from unified_edu.client import Municipality
 from unified_edu.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -77,6 +78,7 @@ __all__ = [
     "GuardianLinkState",
     "Material",
     "MaterialKind",
+    "Municipality",
     "NotFoundError",
     "PermissionDeniedError",
     "Person",

@@ -52,9 +52,7 @@ CREDENTIAL_FIELDS: Mapping[str, frozenset[str]] = {
     "service_account": frozenset({"file", "env", "subject"}),
     "authorized_user": frozenset({"file", "client_secrets_file", "scopes"}),
     "token": frozenset({"file", "env"}),
-    "client_secret": frozenset(
-        {"tenant_id", "client_id", "secret_env", "secret_file", "cloud"}
-    ),
+    "client_secret": frozenset({"tenant_id", "client_id", "secret_env", "secret_file", "cloud"}),
     "certificate": frozenset(
         {"tenant_id", "client_id", "certificate_file", "password_env", "cloud"}
     ),

@@ -21,6 +21,7 @@ from unified_edu.sandbox._core import (
     TenantInfo,
 )
 from unified_edu.sandbox._faults import FaultConfig, FaultInjector, FaultKind
+from unified_edu.sandbox._remote import RemoteSandbox
 from unified_edu.sandbox._sandbox import Sandbox
 from unified_edu.sandbox._stats import LogEntry, StatsSnapshot
 
@@ -33,6 +34,7 @@ __all__ = [
     "PlatformApp",
     "Principal",
     "QuotaRule",
+    "RemoteSandbox",
     "Sandbox",
     "SandboxRequest",
     "SandboxResponse",

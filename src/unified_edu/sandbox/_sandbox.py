@@ -233,6 +233,9 @@ class Sandbox:
             directory,
             google_endpoint=self.google_endpoint,
             graph_base_url=self.graph_base_url,
+            school_names={s.key: s.name for s in self.city.schools} if self.city else {},
+            city_name="Пловдив (sandbox)",
+            time_zone=self.city.time_zone if self.city else "Europe/Sofia",
         )
 
     def stop(self) -> None:

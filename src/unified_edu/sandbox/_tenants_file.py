@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from unified_edu.sandbox._core import TenantInfo
@@ -28,6 +28,9 @@ def write_tenants_toml(
     *,
     google_endpoint: str,
     graph_base_url: str,
+    school_names: Mapping[str, str] | None = None,
+    city_name: str | None = None,
+    time_zone: str = "Europe/Sofia",
 ) -> Path:
     """Write ``tenants.toml`` and the credential files it names into ``directory``.
 
@@ -36,6 +39,10 @@ def write_tenants_toml(
         directory: Created if missing; existing files of the same names are replaced.
         google_endpoint: The Classroom API endpoint of the sandbox.
         graph_base_url: The Graph base URL of the sandbox.
+        school_names: School key → display name; a Google tenant (one school per
+            domain) gets its school's name as ``school_name``.
+        city_name: The ``[city]`` name, if any.
+        time_zone: The ``[city]`` time zone.
 
     Returns:
         The path of the TOML file.
@@ -45,6 +52,10 @@ def write_tenants_toml(
     lines = [
         "# unified_edu tenants of a running sandbox (provisional schema).",
         "# Credentials are files next to this one; they are only valid for this sandbox.",
+        "",
+        "[city]",
+        *([f"name = {_string(city_name)}"] if city_name else []),
+        f"time_zone = {_string(time_zone)}",
         "",
     ]
     for info in tenants:
@@ -68,6 +79,11 @@ def write_tenants_toml(
             f"provider = {_string(provider)}",
             f"endpoint = {_string(endpoint)}",
             f"schools = [{', '.join(_string(key) for key in info.school_keys)}]",
+            *(
+                [f"school_name = {_string(school_names[info.school_keys[0]])}"]
+                if info.platform == "google" and school_names and info.school_keys
+                else []
+            ),
             "credentials = { "
             + ", ".join(f"{key} = {_string(value)}" for key, value in credentials.items())
             + " }",

@@ -1,0 +1,126 @@
+"""The sandbox in a child process, for demos and benchmarks.
+
+In one process the emulators and the client share one GIL, so on a small machine the
+server's JSON work slows the client down and wall times mean little. A child process
+gives each its own interpreter. The handle speaks to the child over the ``/_sandbox/``
+control endpoints and a pipe.
+
+This module must not import any platform client.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import tempfile
+import urllib.request
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+__all__ = ["RemoteSandbox"]
+
+
+def _serve(conn: Connection, options: dict[str, Any], directory: str) -> None:
+    from unified_edu.sandbox._sandbox import Sandbox
+
+    sandbox = Sandbox.start(**options)
+    city = sandbox.city
+    config = sandbox.tenants_config_toml(Path(directory))
+    conn.send(
+        {
+            "url": sandbox.url,
+            "config": str(config),
+            "tenants": sandbox._tenants_payload(),
+            "summary": {
+                "schools": len(city.schools) if city else 0,
+                "google_schools": len(city.schools_on("google")) if city else 0,
+                "microsoft_schools": len(city.schools_on("microsoft")) if city else 0,
+                "students": sum(p.role == "student" for p in city.people) if city else 0,
+                "classes": len(city.classes) if city else 0,
+                "homework": len(city.homework) if city else 0,
+                "work": len(city.work) if city else 0,
+                "as_of": city.as_of.isoformat() if city else None,
+            },
+        }
+    )
+    conn.recv()  # serve until the parent says stop
+    sandbox.stop()
+
+
+class RemoteSandbox:
+    """A :class:`~unified_edu.sandbox.Sandbox` running in a child process.
+
+    Start it with ``RemoteSandbox.start(**Sandbox.start options)``; it writes its
+    tenants file into a private temporary folder (:attr:`config`).
+    """
+
+    def __init__(self, process: Any, conn: Connection, info: dict[str, Any], tmp: Any) -> None:
+        self._process = process
+        self._conn = conn
+        self._tmp = tmp
+        self.url: str = info["url"]
+        self.config = Path(info["config"])
+        self.tenants: list[dict[str, Any]] = info["tenants"]
+        self.summary: dict[str, Any] = info["summary"]
+
+    @classmethod
+    def start(cls, *, timeout: float = 600, **options: Any) -> RemoteSandbox:
+        """Start the child and wait until it serves (city generation included)."""
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        tmp = tempfile.TemporaryDirectory(prefix="unified-edu-sandbox-")
+        process = context.Process(target=_serve, args=(child, options, tmp.name), daemon=True)
+        process.start()
+        if not parent.poll(timeout):
+            process.kill()
+            tmp.cleanup()
+            raise RuntimeError(f"the sandbox did not start within {timeout:.0f} s")
+        return cls(process, parent, parent.recv(), tmp)
+
+    @property
+    def google_endpoint(self) -> str:
+        """The Classroom API endpoint (with the trailing slash googleapiclient expects)."""
+        return self.url + "/"
+
+    @property
+    def graph_base_url(self) -> str:
+        """The Graph base URL."""
+        return self.url + "/v1.0"
+
+    def _control(self, name: str, method: str = "GET") -> Any:
+        request = urllib.request.Request(  # noqa: S310 - our own loopback http URL
+            f"{self.url}/_sandbox/{name}", method=method, data=b"" if method == "POST" else None
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+            return json.loads(response.read() or b"null")
+
+    def stats(self) -> dict[str, Any]:
+        """The counters (``StatsSnapshot.as_dict()``)."""
+        return dict(self._control("stats"))
+
+    def reset(self) -> None:
+        """Zero the counters and forget quota usage."""
+        self._control("reset-stats", "POST")
+        self._control("reset-quotas", "POST")
+
+    def stop(self) -> None:
+        """Stop the child and remove its files. Idempotent."""
+        if self._process.is_alive():
+            self._conn.send("stop")
+            self._process.join(timeout=30)
+            if self._process.is_alive():
+                self._process.kill()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> RemoteSandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
