@@ -34,5 +34,9 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Re-record the contract suite's cassettes against a live sandbox (docs/testing.md).
+cassettes: $(STAMP)
+	$(BIN)/pytest tests/contract --record-mode=rewrite -q
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo-output site

@@ -119,6 +119,12 @@ def test_no_secret_in_message_or_repr(leaky: str) -> None:
             assert "MIIEvQIBADANBgkqhkiG9w0B" not in rendered
 
 
+def test_redact_leaves_file_names_alone() -> None:
+    text = "cannot read /etc/unified-edu/nowhere.token: No such file"
+    assert redact(text) == text
+    assert redact("token: abc123") == "token: ***"
+
+
 def test_redact_known_secret_values() -> None:
     assert redact("the secret is s3cr3t-value", ["s3cr3t-value"]) == "the secret is ***"
     assert redact("nothing to hide") == "nothing to hide"

@@ -141,7 +141,7 @@ class RetryPolicy:
         """Call ``fn`` until it succeeds, a non-retryable error or the caps.
 
         Raises:
-            The last error, unchanged.
+            UnifiedEduError: The last error, unchanged, once retries are exhausted.
         """
         retrying = tenacity.Retrying(sleep=self.sleep, **self._kwargs(idempotent))  # type: ignore[arg-type]
         return retrying(fn)

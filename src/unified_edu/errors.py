@@ -50,7 +50,7 @@ _SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
     re.compile(
-        r"(?i)((?:access_token|refresh_token|id_token|client_secret|assertion|password|token)"
+        r"(?i)(?<![\w.-])((?:access_token|refresh_token|id_token|client_secret|assertion|password|token)"
         r"[\"']?\s*[:=]\s*[\"']?)[^\"'&\s,}]+"
     ),
     # An OAuth authorization code only in a query string: "code" alone is a common word.

@@ -26,6 +26,7 @@ from typing import Annotated, TypeVar
 import attrs
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from unified_edu.errors import (
     AuthenticationError,
@@ -118,6 +119,9 @@ def configure_logging(*, verbose: bool, debug: bool) -> None:
     # Platform clients log request headers at DEBUG; keep them quiet unless debugging.
     for noisy in ("googleapiclient", "httpx", "httpcore", "azure", "msal", "urllib3", "hpack"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+    # googleapiclient logs every HTTP error at WARNING, even ones the SDK handles (a lookup
+    # in a tenant that does not know the person); our own errors say what matters.
+    logging.getLogger("googleapiclient.http").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 @contextmanager
@@ -139,8 +143,10 @@ def _report(exc: BaseException) -> None:
     if state.debug:
         text = "".join(traceback.format_exception(exc))
         state.errors.print(redact(text), markup=False, highlight=False)
-    message = redact(str(exc))
-    state.errors.print(f"[red]error:[/] {type(exc).__name__}: {message}", highlight=False)
+    message = escape(redact(str(exc)))  # "[provider=...]" is text, not rich markup
+    state.errors.print(
+        f"[red]error:[/] {type(exc).__name__}: {message}", highlight=False, soft_wrap=True
+    )
 
 
 def say(message: str) -> None:

@@ -310,6 +310,22 @@ def test_grade_and_return(sandbox: Sandbox, provider: GoogleClassroomProvider) -
     assert provider.stats.by_user[TEACHER] == 2 * (1 + 4)
 
 
+def test_a_refused_return_releases_no_grade(provider: GoogleClassroomProvider) -> None:
+    class_id = math(provider).ref.id
+    work = graded_homework(provider, class_id)
+    untouched = next(
+        s
+        for s in provider.list_submissions(class_id, assignment_id=work.ref.id)
+        if s.state in {SubmissionState.NEW, SubmissionState.IN_PROGRESS}
+    )
+    provider.set_grade(class_id, work.ref.id, untouched.ref.id, points=6)
+    with pytest.raises(ConflictError):
+        provider.return_submission(class_id, work.ref.id, untouched.ref.id)
+    after = provider.get_submission(class_id, work.ref.id, untouched.ref.id)
+    assert after.released_grade is None  # nothing half-applied
+    assert after.draft_grade is not None
+
+
 def test_grade_validation_happens_before_any_patch(provider: GoogleClassroomProvider) -> None:
     class_id = math(provider).ref.id
     work = graded_homework(provider, class_id)

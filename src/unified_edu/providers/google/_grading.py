@@ -106,18 +106,19 @@ class GradingMixin(Core):
     def _return_submission(
         self, class_id: str, assignment_id: str, submission_id: str
     ) -> Submission:
-        """Release the draft grade and return the work, as a teacher of the class.
+        """Return the work and release its draft grade, as a teacher of the class.
 
-        Calls: GET .../studentSubmissions/{id}; PATCH ...?updateMask=assignedGrade when a
-        draft grade differs from the released one; POST .../{id}:return; GET again for
-        the settled submission.
+        The return comes first: if Classroom refuses it (work never turned in), nothing
+        has been written; releasing the grade before would leave a released grade on
+        work that was not returned.
+
+        Calls: GET .../studentSubmissions/{id}; POST .../{id}:return; PATCH
+        ...?updateMask=assignedGrade when a draft grade differs from the released one;
+        GET again for the settled submission.
         """
         teacher = self._teacher(class_id)
         ids = (class_id, assignment_id, submission_id)
         sub = self._fetch_submission(teacher, *ids)
-        draft = sub.get("draftGrade")
-        if draft is not None and draft != sub.get("assignedGrade"):
-            self._patch_grade(teacher, ids, "assignedGrade", float(draft))
         started = dt.datetime.now(dt.UTC)
 
         def give_back() -> Any:
@@ -134,6 +135,10 @@ class GradingMixin(Core):
             return now if _returned_since(now, started - _SKEW) else None
 
         self._once(give_back, find)
+        draft = sub.get("draftGrade")
+        if draft is not None and draft != sub.get("assignedGrade"):
+            # Classroom's return does not copy the draft grade; release it explicitly.
+            self._patch_grade(teacher, ids, "assignedGrade", float(draft))
         final = self._fetch_submission(teacher, *ids)
         return work_mapping.to_submission(
             final, self._ref, max_points=self._max_points(class_id, assignment_id)
