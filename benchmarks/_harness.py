@@ -1,9 +1,10 @@
-"""Benchmark plumbing: a sandbox in its own process, and a measured run.
+"""Benchmark plumbing: one measured run of a scenario, in its own process.
 
-The sandbox runs in a child process so its CPU does not compete with the measured client
-for the GIL (on a 2-core machine that would distort wall times), and so the client's peak
-memory is its own. Figures come from the sandbox's counters over HTTP and from the client
-process (wall clock, tracemalloc peak).
+The sandbox runs in a child process (:class:`unified_edu.sandbox.RemoteSandbox`) so its
+CPU does not compete with the measured client for the GIL; each scenario runs in a
+fresh spawned process too, so its peak RSS is its own (imports included). Request and
+call counts come from the sandbox's counters (``/_sandbox/stats``), reset before each
+run together with the quota windows.
 """
 
 from __future__ import annotations
@@ -11,167 +12,175 @@ from __future__ import annotations
 import importlib
 import json
 import multiprocessing
+import os
 import resource
-import tempfile
 import time
+import traceback
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-__all__ = ["Measurement", "RemoteSandbox", "measure", "remote_sandbox"]
+from unified_edu.sandbox import RemoteSandbox
+
+__all__ = ["Measurement", "Target", "load", "measure", "sandbox_env"]
+
+
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages, as ``uptime`` shows them."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def sandbox_env(sandbox: RemoteSandbox) -> dict[str, Any]:
+    """What a scenario needs of the sandbox, as plain (picklable) data."""
+    return {
+        "url": sandbox.url,
+        "config": str(sandbox.config),
+        "google_endpoint": sandbox.google_endpoint,
+        "graph_base_url": sandbox.graph_base_url,
+        "tenants": sandbox.tenants,
+    }
 
 
 @attrs.frozen
-class RemoteSandbox:
-    """A sandbox running in a child process."""
+class Target:
+    """A scenario: ``"module:function"`` called with ``(env, **options)``."""
 
-    url: str
-    config: Path
-    google_endpoint: str
-    graph_base_url: str
-    tenants: list[dict[str, Any]]
-    summary: dict[str, Any]
-
-    def _get(self, path: str, method: str = "GET") -> Any:
-        request = urllib.request.Request(
-            self.url + path, method=method, data=b"" if method == "POST" else None
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body = response.read()
-        return json.loads(body) if body else None
-
-    def stats(self) -> dict[str, Any]:
-        """The sandbox's counters."""
-        return dict(self._get("/_sandbox/stats"))
-
-    def reset(self) -> None:
-        """Zero the counters and forget quota usage, so each run starts fresh."""
-        self._get("/_sandbox/reset-stats", method="POST")
-        self._get("/_sandbox/reset-quotas", method="POST")
-
-
-def _serve(conn: Connection, options: dict[str, Any], directory: str) -> None:
-    from unified_edu.sandbox import Sandbox
-
-    sandbox = Sandbox.start(**options)
-    city = sandbox.city
-    assert city is not None
-    config = sandbox.tenants_config_toml(Path(directory))
-    conn.send(
-        {
-            "url": sandbox.url,
-            "config": str(config),
-            "google_endpoint": sandbox.google_endpoint,
-            "graph_base_url": sandbox.graph_base_url,
-            "tenants": [
-                {
-                    "platform": t.platform,
-                    "tenant": t.tenant,
-                    "tokens": dict(t.tokens),
-                    "admin": t.admin,
-                }
-                for t in sandbox.tenants
-            ],
-            "summary": {
-                "schools": len(city.schools),
-                "students": sum(p.role == "student" for p in city.people),
-                "classes": len(city.classes),
-                "homework": len(city.homework),
-                "work": len(city.work),
-                "as_of": city.as_of.isoformat(),
-            },
-        }
-    )
-    conn.recv()  # block until the parent says stop
-    sandbox.stop()
-
-
-@contextmanager
-def remote_sandbox(**options: Any) -> Iterator[RemoteSandbox]:
-    """Start ``Sandbox.start(**options)`` in a child process for the ``with`` block."""
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    with tempfile.TemporaryDirectory(prefix="unified-edu-bench-") as directory:
-        process = context.Process(target=_serve, args=(child, options, directory), daemon=True)
-        process.start()
-        if not parent.poll(600):
-            process.kill()
-            raise RuntimeError("the sandbox did not start within 10 minutes")
-        info = parent.recv()
-        try:
-            yield RemoteSandbox(
-                url=info["url"],
-                config=Path(info["config"]),
-                google_endpoint=info["google_endpoint"],
-                graph_base_url=info["graph_base_url"],
-                tenants=info["tenants"],
-                summary=info["summary"],
-            )
-        finally:
-            parent.send("stop")
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
+    name: str
+    function: str
+    options: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
 class Measurement:
-    """What one run cost."""
+    """What one run cost, as the sandbox and the measured process saw it."""
 
     name: str
     wall_seconds: float
     http_requests: int
     calls: int
+    batches: int
     throttled: int
     peak_rss_mib: float
-    result: Any = attrs.field(default=None)
+    load_before: str
+    load_after: str
+    by_operation: dict[str, int]
+    result: dict[str, Any]
+    server: dict[str, Any] = attrs.field(factory=dict)
 
-    def row(self) -> dict[str, Any]:
-        """The figures as a flat dict."""
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as JSON-ready data."""
         return {
             "run": self.name,
             "wall_s": round(self.wall_seconds, 2),
             "http_requests": self.http_requests,
             "calls": self.calls,
+            "batches": self.batches,
             "429s": self.throttled,
-            "peak_rss_MiB": round(self.peak_rss_mib, 1),
+            "peak_rss_mib": round(self.peak_rss_mib, 1),
+            "load_before": self.load_before,
+            "load_after": self.load_after,
+            "by_operation": dict(sorted(self.by_operation.items())),
+            "server": self.server,
+            "result": self.result,
         }
 
 
-def _run(conn: Connection, target: str, sandbox: RemoteSandbox) -> None:
-    module_name, _, function = target.partition(":")
-    scenario = getattr(importlib.import_module(module_name), function)
-    started = time.perf_counter()
-    result = scenario(sandbox)
-    wall = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    conn.send((wall, peak_kib / 1024, result))
+def _run(conn: Connection, function: str, env: dict[str, Any], options: dict[str, Any]) -> None:
+    try:
+        module_name, _, name = function.partition(":")
+        scenario = getattr(importlib.import_module(module_name), name)
+        started = time.perf_counter()
+        result = scenario(env, **options)
+        wall = time.perf_counter() - started
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        conn.send(("ok", wall, peak_kib / 1024, result))
+    except BaseException:
+        conn.send(("error", 0.0, 0.0, traceback.format_exc()))
 
 
-def measure(name: str, sandbox: RemoteSandbox, target: str) -> Measurement:
-    """Run the scenario ``"module:function"`` once, in a fresh process, and collect figures.
+def _server_time(sandbox: RemoteSandbox) -> dict[str, Any]:
+    """Seconds the sandbox spent on outer requests (latency included), from its request
+    log (the last 10,000 calls and batch parts: partial for big runs, flagged)."""
+    with urllib.request.urlopen(f"{sandbox.url}/_sandbox/log", timeout=60) as response:
+        entries = json.loads(response.read())["entries"]
+    outer = [e for e in entries if not e["in_batch"]]
+    return {
+        "outer_requests_logged": len(outer),
+        "outer_seconds": round(sum(e["duration_ms"] for e in outer) / 1000, 2),
+        "log_complete": len(entries) < 10_000,
+    }
 
-    The fresh process makes peak RSS the scenario's own (imports included).
+
+def _rss_mib(pid: int | None) -> float:
+    """The high-water RSS of a running process (``VmHWM``), MiB; 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def measure(sandbox: RemoteSandbox, target: Target, timeout: float | None = None) -> Measurement:
+    """Run ``target`` once in a fresh process against ``sandbox`` and collect figures.
+
+    With ``timeout`` the process is stopped after that many seconds; the figures are
+    then the sandbox's counters at that moment and ``result`` says
+    ``{"completed": False, ...}`` (a capped run, never a finished one).
+
+    Raises:
+        RuntimeError: When the scenario failed (its traceback is the message).
     """
     sandbox.reset()
+    before = load()
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
-    process = context.Process(target=_run, args=(child, target, sandbox))
+    process = context.Process(
+        target=_run, args=(child, target.function, sandbox_env(sandbox), target.options)
+    )
+    started = time.perf_counter()
     process.start()
-    wall, peak_mib, result = parent.recv()
+    if timeout is not None and not parent.poll(timeout):
+        stats = sandbox.stats()
+        wall = time.perf_counter() - started
+        peak_mib = _rss_mib(process.pid)
+        process.terminate()
+        process.join(timeout=30)
+        return Measurement(
+            name=target.name + " (stopped)",
+            wall_seconds=wall,
+            http_requests=int(stats["http_requests"]),
+            calls=int(stats["calls"]),
+            batches=int(stats["batches"]),
+            throttled=int(stats["throttled"]),
+            peak_rss_mib=peak_mib,
+            load_before=before,
+            load_after=load(),
+            by_operation=dict(stats["by_operation"]),
+            result={"completed": False, "stopped_after_s": round(wall, 1)},
+        )
+    status, wall, peak_mib, result = parent.recv()
     process.join()
+    server = _server_time(sandbox)
+    if status != "ok":
+        raise RuntimeError(f"{target.name} failed:\n{result}")
     stats = sandbox.stats()
     return Measurement(
-        name=name,
+        name=target.name,
         wall_seconds=wall,
         http_requests=int(stats["http_requests"]),
         calls=int(stats["calls"]),
+        batches=int(stats["batches"]),
         throttled=int(stats["throttled"]),
         peak_rss_mib=peak_mib,
+        load_before=before,
+        load_after=load(),
+        by_operation=dict(stats["by_operation"]),
         result=result,
+        server=server,
     )

@@ -11,10 +11,12 @@ This module must not import any platform client.
 from __future__ import annotations
 
 import json
-import multiprocessing
+import queue
+import subprocess
+import sys
 import tempfile
+import threading
 import urllib.request
-from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,30 +24,31 @@ from typing import Any
 __all__ = ["RemoteSandbox"]
 
 
-def _serve(conn: Connection, options: dict[str, Any], directory: str) -> None:
+def _serve(options: dict[str, Any], directory: str) -> None:
+    """The child's main: start, announce on stdout as one JSON line, serve until stdin ends."""
     from unified_edu.sandbox._sandbox import Sandbox
 
     sandbox = Sandbox.start(**options)
     city = sandbox.city
     config = sandbox.tenants_config_toml(Path(directory))
-    conn.send(
-        {
-            "url": sandbox.url,
-            "config": str(config),
-            "tenants": sandbox._tenants_payload(),
-            "summary": {
-                "schools": len(city.schools) if city else 0,
-                "google_schools": len(city.schools_on("google")) if city else 0,
-                "microsoft_schools": len(city.schools_on("microsoft")) if city else 0,
-                "students": sum(p.role == "student" for p in city.people) if city else 0,
-                "classes": len(city.classes) if city else 0,
-                "homework": len(city.homework) if city else 0,
-                "work": len(city.work) if city else 0,
-                "as_of": city.as_of.isoformat() if city else None,
-            },
-        }
-    )
-    conn.recv()  # serve until the parent says stop
+    info = {
+        "url": sandbox.url,
+        "config": str(config),
+        "tenants": sandbox._tenants_payload(),
+        "summary": {
+            "schools": len(city.schools) if city else 0,
+            "google_schools": len(city.schools_on("google")) if city else 0,
+            "microsoft_schools": len(city.schools_on("microsoft")) if city else 0,
+            "students": sum(p.role == "student" for p in city.people) if city else 0,
+            "classes": len(city.classes) if city else 0,
+            "homework": len(city.homework) if city else 0,
+            "work": len(city.work) if city else 0,
+            "as_of": city.as_of.isoformat() if city else None,
+        },
+    }
+    sys.stdout.write(json.dumps(info) + "\n")
+    sys.stdout.flush()
+    sys.stdin.read()  # the parent closes our stdin to stop us
     sandbox.stop()
 
 
@@ -56,9 +59,13 @@ class RemoteSandbox:
     tenants file into a private temporary folder (:attr:`config`).
     """
 
-    def __init__(self, process: Any, conn: Connection, info: dict[str, Any], tmp: Any) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[str],
+        info: dict[str, Any],
+        tmp: tempfile.TemporaryDirectory[str],
+    ) -> None:
         self._process = process
-        self._conn = conn
         self._tmp = tmp
         self.url: str = info["url"]
         self.config = Path(info["config"])
@@ -67,17 +74,34 @@ class RemoteSandbox:
 
     @classmethod
     def start(cls, *, timeout: float = 600, **options: Any) -> RemoteSandbox:
-        """Start the child and wait until it serves (city generation included)."""
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
+        """Start the child and wait until it serves (city generation included).
+
+        The child is a fresh ``python -m unified_edu.sandbox._child`` (not
+        ``multiprocessing``), so this works from scripts without a ``__main__`` guard,
+        from notebooks and from test runners alike.
+
+        Raises:
+            RuntimeError: when the child does not come up within ``timeout`` seconds.
+        """
         tmp = tempfile.TemporaryDirectory(prefix="unified-edu-sandbox-")
-        process = context.Process(target=_serve, args=(child, options, tmp.name), daemon=True)
-        process.start()
-        if not parent.poll(timeout):
+        process = subprocess.Popen(  # noqa: S603 - our own module, no shell
+            [sys.executable, "-m", "unified_edu.sandbox._child", json.dumps(options), tmp.name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        ready: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: ready.put(process.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+        try:
+            line = ready.get(timeout=timeout)
+        except queue.Empty:
+            line = ""
+        if not line:
             process.kill()
             tmp.cleanup()
             raise RuntimeError(f"the sandbox did not start within {timeout:.0f} s")
-        return cls(process, parent, parent.recv(), tmp)
+        return cls(process, json.loads(line), tmp)
 
     @property
     def google_endpoint(self) -> str:
@@ -107,11 +131,15 @@ class RemoteSandbox:
 
     def stop(self) -> None:
         """Stop the child and remove its files. Idempotent."""
-        if self._process.is_alive():
-            self._conn.send("stop")
-            self._process.join(timeout=30)
-            if self._process.is_alive():
+        if self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
                 self._process.kill()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
         self._tmp.cleanup()
 
     def __enter__(self) -> RemoteSandbox:

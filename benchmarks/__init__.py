@@ -1,0 +1,1 @@
+"""Benchmarks of unified_edu against the embedded sandbox (see docs/performance.md)."""
