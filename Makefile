@@ -32,7 +32,7 @@ docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks all --scale 1 --latency 0.05
 
 # Re-record the contract suite's cassettes against a live sandbox (docs/testing.md).
 cassettes: $(STAMP)
