@@ -13,6 +13,7 @@ import statistics
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from fractions import Fraction
 
 import attrs
 
@@ -55,7 +56,9 @@ class _Tally:
     graded: int = 0
     returned: int = 0
     return_hours: array[float] = attrs.field(factory=lambda: array("d"))
-    grade_share_sum: float = 0.0
+    # Exact: tenants arrive on threads in any order, and a float sum would differ in its
+    # last bits from run to run; a Fraction sum is the same whatever the order.
+    grade_share_sum: Fraction = Fraction(0)
     grade_share_count: int = 0
 
 
@@ -239,7 +242,7 @@ class ProgressReportBuilder:
         if o.hours is not None:
             tally.return_hours.append(o.hours)
         if o.share is not None:
-            tally.grade_share_sum += o.share
+            tally.grade_share_sum += Fraction(o.share)
             tally.grade_share_count += 1
 
     def _scopes(self, class_key: ScopeKey, info: _ClassInfo) -> tuple[ScopeKey, ...]:
@@ -312,7 +315,7 @@ class ProgressReportBuilder:
             returned=t.returned,
             median_return_hours=statistics.median(t.return_hours) if t.return_hours else None,
             average_grade_share=(
-                t.grade_share_sum / t.grade_share_count if t.grade_share_count else None
+                float(t.grade_share_sum / t.grade_share_count) if t.grade_share_count else None
             ),
         )
 

@@ -1,0 +1,149 @@
+"""Helpers of the homework tests: a small seeded city and a city client on the sandbox.
+
+``small_city`` keeps a few schools of the seeded scale-1 city (one Google domain and the
+Microsoft tenant by default) with their first classes, so a sandbox starts and is read
+in moments. ``municipality`` builds a :class:`Municipality` with providers made by hand
+(the tenants file is the CLI tests' business), with retries and polls that never sleep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Literal
+
+import attrs
+
+from unified_edu._retry import RetryPolicy
+from unified_edu.client import Municipality
+from unified_edu.config import CityConfig
+from unified_edu.models import Class, ClassState
+from unified_edu.providers.base import Provider
+from unified_edu.providers.google import GoogleClassroomProvider
+from unified_edu.providers.microsoft import MicrosoftEducationProvider, PollPolicy
+from unified_edu.sandbox import Sandbox
+from unified_edu.sandbox._city import City
+from unified_edu.sandbox._seed import generate_city
+
+__all__ = ["FAST_POLL", "active_classes", "municipality", "providers", "small_city", "writes"]
+
+ZONE = "Europe/Sofia"
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+FAST_POLL = PollPolicy(attempts=10, sleep=_no_sleep)
+
+
+@cache
+def _seeded(seed: int) -> City:
+    return generate_city(seed, 1)
+
+
+@cache
+def small_city(
+    seed: int = 2026, schools: tuple[str, ...] = ("s1", "s5"), classes_per_school: int = 6
+) -> City:
+    """The seeded city with only ``schools`` and their first ``classes_per_school`` classes."""
+    city = _seeded(seed)
+    kept = [s for s in city.schools if s.key in schools]
+    keys = {s.key for s in kept}
+    classes = [
+        c
+        for school in kept
+        for c in [c for c in city.classes if c.school_key == school.key][:classes_per_school]
+    ]
+    class_keys = {c.key for c in classes}
+    homework = [h for h in city.homework if h.class_key in class_keys]
+    homework_keys = {h.key for h in homework}
+    people = [p for p in city.people if p.school_key in keys or p.school_key is None]
+    people_keys = {p.key for p in people}
+    return attrs.evolve(
+        city,
+        schools=tuple(kept),
+        classes=tuple(classes),
+        homework=tuple(homework),
+        work=tuple(w for w in city.work if w.homework_key in homework_keys),
+        people=tuple(people),
+        guardians=tuple(
+            g
+            for g in city.guardians
+            if g.student_key in people_keys and g.guardian_key in people_keys
+        ),
+    )
+
+
+def providers(
+    sb: Sandbox,
+    *,
+    microsoft: Literal["app", "teacher"] = "app",
+    retry: RetryPolicy | None = None,
+) -> list[Provider]:
+    """One provider per sandbox tenant: Google by domain-wide delegation, Microsoft with
+    the tenant's ready-made app-only (``"app"``) or delegated teacher token."""
+    policy = retry or RetryPolicy.no_wait()
+    built: list[Provider] = []
+    for info in sb.tenants:
+        if info.platform == "google":
+            assert info.service_account is not None
+            built.append(
+                GoogleClassroomProvider.from_service_account_info(
+                    info.service_account,
+                    admin=info.admin,
+                    tenant=info.tenant,
+                    endpoint=sb.google_endpoint,
+                    time_zone=ZONE,
+                    retry=policy,
+                )
+            )
+        else:
+            built.append(
+                MicrosoftEducationProvider.from_token(
+                    info.tenant,
+                    info.tokens[microsoft],
+                    base_url=sb.graph_base_url,
+                    time_zone=ZONE,
+                    retry=policy,
+                    poll=FAST_POLL,
+                )
+            )
+    return built
+
+
+def municipality(
+    sb: Sandbox,
+    *,
+    microsoft: Literal["app", "teacher"] = "app",
+    retry: RetryPolicy | None = None,
+) -> Municipality:
+    """The city client of the sandbox (see :func:`providers`)."""
+    return Municipality(
+        providers(sb, microsoft=microsoft, retry=retry),
+        city=CityConfig(name="Пловдив", time_zone=ZONE),
+    )
+
+
+def active_classes(
+    city: Municipality, platform: str | None = None, *, tenants: Iterable[str] | None = None
+) -> list[Class]:
+    """The active classes, of one platform or both, in a stable order."""
+    found = [
+        c
+        for c in city.list_classes(tenants=list(tenants) if tenants is not None else None)
+        if c.state is ClassState.ACTIVE and (platform is None or c.ref.provider == platform)
+    ]
+    return sorted(found, key=lambda c: (c.ref.provider, c.ref.tenant, c.ref.id))
+
+
+_NOT_WRITES = frozenset({"POST /$batch", "batch", "oauth.token"})
+
+
+def writes(sb: Sandbox) -> list[str]:
+    """The write calls the sandbox has served (``"METHOD operation"``), oldest first."""
+    return [
+        f"{e.method} {e.operation}"
+        for e in sb.log()
+        if e.method != "GET" and e.operation not in _NOT_WRITES
+    ]
