@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Literal
 
-import attrs
-
 from unified_edu._retry import RetryPolicy
 from unified_edu.client import Municipality
 from unified_edu.config import CityConfig
@@ -24,6 +22,7 @@ from unified_edu.providers.microsoft import MicrosoftEducationProvider, PollPoli
 from unified_edu.sandbox import Sandbox
 from unified_edu.sandbox._city import City
 from unified_edu.sandbox._seed import generate_city
+from unified_edu.sandbox._trim import trim_city
 
 __all__ = ["FAST_POLL", "active_classes", "municipality", "providers", "small_city", "writes"]
 
@@ -47,32 +46,7 @@ def small_city(
     seed: int = 2026, schools: tuple[str, ...] = ("s1", "s5"), classes_per_school: int = 6
 ) -> City:
     """The seeded city with only ``schools`` and their first ``classes_per_school`` classes."""
-    city = _seeded(seed)
-    kept = [s for s in city.schools if s.key in schools]
-    keys = {s.key for s in kept}
-    classes = [
-        c
-        for school in kept
-        for c in [c for c in city.classes if c.school_key == school.key][:classes_per_school]
-    ]
-    class_keys = {c.key for c in classes}
-    homework = [h for h in city.homework if h.class_key in class_keys]
-    homework_keys = {h.key for h in homework}
-    people = [p for p in city.people if p.school_key in keys or p.school_key is None]
-    people_keys = {p.key for p in people}
-    return attrs.evolve(
-        city,
-        schools=tuple(kept),
-        classes=tuple(classes),
-        homework=tuple(homework),
-        work=tuple(w for w in city.work if w.homework_key in homework_keys),
-        people=tuple(people),
-        guardians=tuple(
-            g
-            for g in city.guardians
-            if g.student_key in people_keys and g.guardian_key in people_keys
-        ),
-    )
+    return trim_city(_seeded(seed), schools=schools, classes_per_school=classes_per_school)
 
 
 def providers(

@@ -24,6 +24,7 @@ from unified_edu.sandbox._faults import FaultConfig, FaultInjector, FaultKind
 from unified_edu.sandbox._remote import RemoteSandbox
 from unified_edu.sandbox._sandbox import Sandbox
 from unified_edu.sandbox._stats import LogEntry, StatsSnapshot
+from unified_edu.sandbox._trim import trim_city
 
 __all__ = [
     "Context",
@@ -40,4 +41,5 @@ __all__ = [
     "SandboxResponse",
     "StatsSnapshot",
     "TenantInfo",
+    "trim_city",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from discovery import Discovery, discovery
+from classroom_schema import Discovery, discovery
 from google_scenario import scenario_city
 from google_support import delegated
 

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from discovery import Discovery
+from classroom_schema import Discovery
 
 from unified_edu import (
     AssigneeMode,
