@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from unified_edu.cli._common import ConfigOption, guarded, say, state
 from unified_edu.cli._render import report_tables
 from unified_edu.errors import ValidationError
 from unified_edu.reports import Period, ProgressReport
+
+if TYPE_CHECKING:
+    from unified_edu.client import Municipality
 
 __all__ = ["demo", "report"]
 
@@ -36,6 +39,33 @@ def write_files(result: ProgressReport, directory: Path, formats: str) -> list[P
     if "json" in chosen:
         written.append(to_json(result, directory / "report.json"))
     return written
+
+
+def read_report(
+    city: Municipality, period: Period | None, as_of: dt.datetime | None = None
+) -> ProgressReport:
+    """Run the report with a live progress line on stderr (hidden with --quiet)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    counts: dict[str, int] = {}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=state.errors,
+        transient=True,
+        disable=state.quiet,
+    ) as progress:
+        task = progress.add_task("reading the tenants…")
+
+        def on_progress(tenant: str, read: int) -> None:
+            counts[tenant] = read
+            progress.update(
+                task,
+                description=f"read {sum(counts.values()):,} objects from {len(counts)} tenants",
+            )
+
+        return city.progress_report(period, as_of=as_of, on_progress=on_progress)
 
 
 def show(result: ProgressReport, *, classes: bool) -> None:
@@ -77,7 +107,7 @@ def report(  # noqa: PLR0917 - typer maps parameters to options
             period = Period(start=start.date(), end=end.date(), time_zone=zone)
         else:
             period = None
-        result = city.progress_report(period)
+        result = read_report(city, period)
         show(result, classes=classes)
         if out is not None:
             for path in write_files(result, out, formats):
@@ -112,7 +142,7 @@ def demo(
             read_started = time.perf_counter()
             with Municipality.from_config(sandbox.config) as city:
                 period = school_year(as_of.date(), city.city.time_zone)
-                result = city.progress_report(period, as_of=as_of)
+                result = read_report(city, period, as_of)
             elapsed = time.perf_counter() - read_started
             stats = sandbox.stats()
         show(result, classes=False)
