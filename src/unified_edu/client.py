@@ -137,7 +137,8 @@ class Municipality:
         self, read: Callable[[Provider], Iterable[T]], tenants: Collection[str] | None = None
     ) -> Iterator[T]:
         chosen = [p for name, p in self._providers.items() if tenants is None or name in tenants]
-        return merge([partial(read, p) for p in chosen], name="unified-edu-tenant")
+        # A small queue: a fast tenant waits for the consumer instead of piling up pages.
+        return merge([partial(read, p) for p in chosen], buffer=32, name="unified-edu-tenant")
 
     def _by_tenant(self, classes: Iterable[ClassLike]) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}
@@ -306,6 +307,11 @@ class Municipality:
         return builder.build()
 
 
+#: Objects handed from a tenant's thread to the report at once (with the queue of 32,
+#: at most ~6,400 objects wait between the threads and the report).
+CHUNK = 200
+
+
 def _tenant_reader(period: Period) -> Callable[[Provider], Iterator[tuple[str, str, Any]]]:
     """Read one tenant in the order the report builder needs, in page-sized chunks."""
 
@@ -327,7 +333,7 @@ def _tenant_reader(period: Period) -> Callable[[Provider], Iterator[tuple[str, s
             chunk: list[Any] = []
             for item in stream():
                 chunk.append(item)
-                if len(chunk) >= 500:
+                if len(chunk) >= CHUNK:
                     yield tenant, kind, chunk
                     chunk = []
             if chunk:
