@@ -15,7 +15,6 @@ This module must not import any platform client.
 
 from __future__ import annotations
 
-import abc
 from collections.abc import Collection, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -40,6 +39,7 @@ from unified_edu.models import (
     Submission,
 )
 from unified_edu.models._base import non_empty, points_value
+from unified_edu.providers._backend import BackendMethods
 from unified_edu.providers._capabilities import Capability
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def ids(value: str | Iterable[str], field: str = "class_ids") -> tuple[str, ...]
     return tuple(dict.fromkeys(items))
 
 
-class Provider(abc.ABC):
+class Provider(BackendMethods):
     """One tenant of one platform behind the unified interface.
 
     Attributes:
@@ -128,7 +128,7 @@ class Provider(abc.ABC):
 
     # -- lifecycle --------------------------------------------------------------------
 
-    def close(self) -> None:  # noqa: B027 - a no-op default is the right default
+    def close(self) -> None:
         """Release connections and background resources. Idempotent."""
 
     def __enter__(self) -> Self:
@@ -462,127 +462,6 @@ class Provider(abc.ABC):
         if "@" not in email:
             raise ValidationError(f"not an e-mail address: {email!r}", field="email")
         return self._invite_guardian(non_empty(student_id, "student_id"), email.strip())
-
-    # -- what a backend implements ----------------------------------------------------
-
-    @abc.abstractmethod
-    def _iter_schools(self) -> Iterator[School]: ...
-
-    @abc.abstractmethod
-    def _iter_classes(
-        self, *, school_id: str | None, states: frozenset[ClassState] | None
-    ) -> Iterator[Class]: ...
-
-    @abc.abstractmethod
-    def _get_class(self, class_id: str) -> Class: ...
-
-    @abc.abstractmethod
-    def _iter_people(
-        self, *, class_ids: tuple[str, ...] | None, role: Role | None
-    ) -> Iterator[Person]: ...
-
-    @abc.abstractmethod
-    def _get_person(self, person_id: str) -> Person: ...
-
-    @abc.abstractmethod
-    def _iter_enrollments(
-        self, class_ids: tuple[str, ...], *, role: Role | None
-    ) -> Iterator[Enrollment]: ...
-
-    @abc.abstractmethod
-    def _iter_guardians(self, *, student_ids: tuple[str, ...] | None) -> Iterator[GuardianLink]: ...
-
-    @abc.abstractmethod
-    def _iter_categories(self, class_ids: tuple[str, ...]) -> Iterator[Category]: ...
-
-    @abc.abstractmethod
-    def _iter_assignments(
-        self, class_ids: tuple[str, ...], *, states: frozenset[AssignmentState]
-    ) -> Iterator[Assignment]: ...
-
-    @abc.abstractmethod
-    def _get_assignment(self, class_id: str, assignment_id: str) -> Assignment: ...
-
-    @abc.abstractmethod
-    def _iter_submissions(
-        self, class_ids: tuple[str, ...], *, assignment_id: str | None
-    ) -> Iterator[Submission]: ...
-
-    @abc.abstractmethod
-    def _get_submission(
-        self, class_id: str, assignment_id: str, submission_id: str
-    ) -> Submission: ...
-
-    @abc.abstractmethod
-    def _create_class(self, spec: ClassSpec) -> Class: ...
-
-    @abc.abstractmethod
-    def _update_class(self, class_id: str, update: ClassUpdate) -> Class: ...
-
-    @abc.abstractmethod
-    def _delete_class(self, class_id: str) -> None: ...
-
-    @abc.abstractmethod
-    def _add_enrollment(self, class_id: str, person_id: str, role: Role) -> Enrollment: ...
-
-    @abc.abstractmethod
-    def _remove_enrollment(self, class_id: str, person_id: str, role: Role) -> None: ...
-
-    @abc.abstractmethod
-    def _create_assignment(self, class_id: str, spec: AssignmentSpec) -> Assignment: ...
-
-    @abc.abstractmethod
-    def _update_assignment(
-        self, class_id: str, assignment_id: str, update: AssignmentUpdate
-    ) -> Assignment: ...
-
-    @abc.abstractmethod
-    def _publish_assignment(self, class_id: str, assignment_id: str) -> Assignment: ...
-
-    @abc.abstractmethod
-    def _delete_assignment(self, class_id: str, assignment_id: str) -> None: ...
-
-    @abc.abstractmethod
-    def _set_grade(
-        self, class_id: str, assignment_id: str, submission_id: str, *, points: float
-    ) -> Submission: ...
-
-    @abc.abstractmethod
-    def _return_submission(
-        self, class_id: str, assignment_id: str, submission_id: str
-    ) -> Submission: ...
-
-    # Optional capabilities: reached only when declared, so the defaults never run for a
-    # provider that does not declare them; a provider that declares one overrides it.
-
-    def _get_rubric(self, class_id: str, assignment_id: str) -> Rubric | None:
-        raise self._not_implemented(Capability.READ_RUBRICS)
-
-    def _create_category(self, class_id: str, name: str) -> Category:
-        raise self._not_implemented(Capability.WRITE_CATEGORIES)
-
-    def _set_feedback(
-        self, class_id: str, assignment_id: str, submission_id: str, *, text: str
-    ) -> Submission:
-        raise self._not_implemented(Capability.FEEDBACK)
-
-    def _excuse_submission(
-        self, class_id: str, assignment_id: str, submission_id: str
-    ) -> Submission:
-        raise self._not_implemented(Capability.EXCUSE)
-
-    def _reassign_submission(
-        self, class_id: str, assignment_id: str, submission_id: str
-    ) -> Submission:
-        raise self._not_implemented(Capability.REASSIGN)
-
-    def _invite_guardian(self, student_id: str, email: str) -> GuardianLink:
-        raise self._not_implemented(Capability.INVITE_GUARDIANS)
-
-    def _not_implemented(self, capability: Capability) -> UnsupportedOperationError:
-        return UnsupportedOperationError(
-            self.name, capability.value, "declared but not implemented by this backend"
-        )
 
 
 def _enrollment_role(role: Role) -> None:
