@@ -68,3 +68,35 @@ def test_a_batch_larger_than_a_window_is_refused() -> None:
 def test_scaled_window_keeps_a_margin() -> None:
     assert Window(1200, 60).scaled(0.9) == Window(1080, 60)
     assert Window(1, 1).scaled(0.1) == Window(1, 1)
+
+
+def test_held_calls_fill_the_window_until_their_answers_arrive() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter([Window(3, 10)], clock=clock, sleep=clock.sleep)
+    assert limiter.try_acquire(3, hold=True) == 0  # a batch of 3 in flight
+    assert limiter.try_acquire(1) == RateLimiter.POLL  # only answers free the window
+    clock.now += 5
+    limiter.release(3)  # the answer arrives 5 s later: the server counted them by then
+    clock.now += 5
+    # Counted at sending, the window would be free again now, but the server may have
+    # admitted the batch as late as t = 5: the next call waits until t = 15.
+    assert limiter.try_acquire(1) == pytest.approx(5.0)
+    clock.now += 5
+    assert limiter.try_acquire(1) == 0
+
+
+def test_holding_releases_even_when_the_call_fails() -> None:
+    import asyncio
+
+    clock = FakeClock()
+    limiter = RateLimiter([Window(2, 10)], clock=clock, sleep=clock.sleep)
+
+    async def failing_call() -> None:
+        async with limiter.holding(2):
+            assert limiter.try_acquire(1) > 0
+            raise RuntimeError("connection reset")
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(failing_call())
+    clock.now += 10.001
+    assert limiter.try_acquire(2) == 0  # released at failure, then left the window

@@ -6,16 +6,25 @@ Classroom: 1,200 per minute per user and 3,000 per minute per project). Every ca
 counts, including each call inside a batch, so a batch acquires its size. The clock and
 the sleep are injectable. Thread-safe, with an async twin for the Graph backend.
 
+A call may be counted when it is sent (:meth:`RateLimiter.acquire`) or *held* while it
+is in flight and counted when its answer arrives (:meth:`RateLimiter.holding`). The
+server counts a call somewhere between the two; when answers are slow (a busy server
+works through a backlog of batches), calls counted at sending reach it bunched
+together, later than the client thought, and a window the client kept can overflow at
+the server. Counting held calls as "now" until they finish is the safe side.
+
 This module must not import any platform client.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 import attrs
 
@@ -61,7 +70,11 @@ class RateLimiter:
         # One log of call times shared by all windows; trimmed to the longest window.
         self._log: deque[float] = deque()
         self._horizon = max(w.seconds for w in self.windows)
+        self._held = 0  # calls in flight, counted in every window until they finish
         self.waited = 0.0  # total seconds callers were held back
+
+    #: How long to wait when only calls still in flight fill a window, seconds.
+    POLL = 0.05
 
     def _delay(self, cost: int, now: float) -> float:
         while self._log and self._log[0] <= now - self._horizon:
@@ -72,21 +85,38 @@ class RateLimiter:
                 raise ValidationError(
                     f"{cost} calls at once exceed the window of {window.limit}", field="cost"
                 )
-            in_window = [t for t in self._log if t > now - window.seconds]
-            excess = len(in_window) + cost - window.limit
-            if excess > 0:
+            # The log is sorted: calls in this window are those after `first`.
+            first = bisect.bisect_right(self._log, now - window.seconds)
+            finished = len(self._log) - first
+            excess = finished + self._held + cost - window.limit
+            if excess > finished:
+                # Calls still in flight fill the window: wait for answers.
+                delay = max(delay, self.POLL)
+            elif excess > 0:
                 # The call may go once the oldest `excess` calls have left the window.
-                delay = max(delay, in_window[excess - 1] + window.seconds - now)
+                delay = max(delay, self._log[first + excess - 1] + window.seconds - now)
         return delay
 
-    def try_acquire(self, cost: int = 1) -> float:
-        """Take ``cost`` calls if allowed now and return 0, else return seconds to wait."""
+    def try_acquire(self, cost: int = 1, *, hold: bool = False) -> float:
+        """Take ``cost`` calls if allowed now and return 0, else return seconds to wait.
+
+        With ``hold`` the calls count as in flight until :meth:`release`.
+        """
         with self._lock:
             now = self._clock()
             delay = self._delay(cost, now)
             if delay <= 0:
-                self._log.extend([now] * cost)
+                if hold:
+                    self._held += cost
+                else:
+                    self._log.extend([now] * cost)
             return delay
+
+    def release(self, cost: int) -> None:
+        """Count ``cost`` held calls as made now (their answers arrived)."""
+        with self._lock:
+            self._held = max(0, self._held - cost)
+            self._log.extend([self._clock()] * cost)
 
     def acquire(self, cost: int = 1) -> None:
         """Block until ``cost`` calls fit in every window, then take them."""
@@ -94,8 +124,21 @@ class RateLimiter:
             self.waited += delay
             self._sleep(delay)
 
-    async def aacquire(self, cost: int = 1) -> None:
+    async def aacquire(self, cost: int = 1, *, hold: bool = False) -> None:
         """Async twin of :meth:`acquire` (waits without blocking the loop)."""
-        while (delay := self.try_acquire(cost)) > 0:
+        while (delay := self.try_acquire(cost, hold=hold)) > 0:
             self.waited += delay
             await asyncio.sleep(delay)
+
+    @contextlib.asynccontextmanager
+    async def holding(self, cost: int = 1) -> AsyncIterator[None]:
+        """Wait until ``cost`` calls fit, hold them while the block runs (the calls are
+        in flight), and count them as made when it ends, however it ends."""
+        if cost <= 0:
+            yield
+            return
+        await self.aacquire(cost, hold=True)
+        try:
+            yield
+        finally:
+            self.release(cost)

@@ -250,7 +250,6 @@ class GraphTransport:
     ) -> tuple[int, Mapping[str, str], Any]:
         if not self._prepared:
             await self._prepare()
-        await self.limits.acquire([url] if parts is None else parts)
         info = RequestInformation(Method(method), None)
         info.url = url
         info.headers.try_add("Accept", "application/json")
@@ -259,11 +258,14 @@ class GraphTransport:
             info.content = json.dumps(body, ensure_ascii=False).encode("utf-8")
             info.headers.try_add("Content-Type", "application/json")
         info.add_request_options([self._raw])
-        self.counter.add(parts=None if parts is None else len(parts))
-        try:
-            response = await self.adapter.send_primitive_async(info, "bytes", None)
-        except Exception as exc:
-            raise error_from_exception(exc, context=context) from exc
+        # The calls count against the quotas from sending until the answer arrives
+        # (see unified_edu._ratelimit: a slow answer must not let the next calls bunch).
+        async with self.limits.holding([url] if parts is None else parts):
+            self.counter.add(parts=None if parts is None else len(parts))
+            try:
+                response = await self.adapter.send_primitive_async(info, "bytes", None)
+            except Exception as exc:
+                raise error_from_exception(exc, context=context) from exc
         if not isinstance(response, httpx.Response):
             raise TransportError(f"no answer from Graph ({context})")
         try:
