@@ -204,6 +204,15 @@ class Municipality:
         grouped = self._by_tenant(classes)
         return self._each(lambda p: p.iter_submissions(grouped[p.tenant]), grouped.keys())
 
+    def iter_submissions_of(self, assignments: Iterable[Assignment]) -> Iterator[Submission]:
+        """Yield the submissions of homework already read, tenants in parallel (see
+        :meth:`Provider.iter_submissions_of`: saves listing the homework again)."""
+        grouped: dict[str, list[Assignment]] = {}
+        for item in assignments:
+            self.provider(item.ref.tenant)  # fail early on an unknown tenant
+            grouped.setdefault(item.ref.tenant, []).append(item)
+        return self._each(lambda p: p.iter_submissions_of(grouped[p.tenant]), grouped.keys())
+
     def iter_guardians(self, *, tenants: Collection[str] | None = None) -> Iterator[GuardianLink]:
         """Yield guardian links of every (or the given) tenant."""
         return self._each(lambda p: p.iter_guardians(), tenants)
@@ -325,13 +334,18 @@ def _tenant_reader(period: Period) -> Callable[[Provider], Iterator[tuple[str, s
             yield tenant, "class", klass
         if not class_ids:
             return
+        # The posted homework is kept (small beside its submissions) so that the
+        # submissions are read without listing the classes' homework again.
+        posted: list[Assignment] = []
         for kind, stream in (
             ("enrollments", lambda: provider.iter_enrollments(class_ids)),
             ("assignments", lambda: provider.iter_assignments(class_ids, states=POSTED_STATES)),
-            ("submissions", lambda: provider.iter_submissions(class_ids)),
+            ("submissions", lambda: provider.iter_submissions_of(posted)),
         ):
             chunk: list[Any] = []
             for item in stream():
+                if kind == "assignments":
+                    posted.append(item)
                 chunk.append(item)
                 if len(chunk) >= CHUNK:
                     yield tenant, kind, chunk

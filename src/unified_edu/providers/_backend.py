@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from unified_edu.errors import UnsupportedOperationError
 from unified_edu.models import (
@@ -35,7 +35,10 @@ from unified_edu.models import (
 )
 from unified_edu.providers._capabilities import Capability
 
-__all__ = ["BackendMethods"]
+__all__ = ["BackendMethods", "SnapshotItem"]
+
+#: What :meth:`~unified_edu.providers.base.Provider.iter_snapshot` yields.
+SnapshotItem: TypeAlias = Class | Enrollment | Category | Assignment | Submission | GuardianLink
 
 
 class BackendMethods(abc.ABC):
@@ -129,6 +132,38 @@ class BackendMethods(abc.ABC):
     def _return_submission(
         self, class_id: str, assignment_id: str, submission_id: str
     ) -> Submission: ...
+
+    # Composite reads. The defaults chain the single reads above; a backend overrides
+    # them when it can share requests across listings (batches of mixed listings) or
+    # skip a listing the caller already made.
+
+    def _iter_submissions_of(self, assignments: tuple[Assignment, ...]) -> Iterator[Submission]:
+        wanted = {(a.class_id, a.ref.id) for a in assignments}
+        classes = tuple(dict.fromkeys(a.class_id for a in assignments))
+        if not classes:
+            return
+        for submission in self._iter_submissions(classes, assignment_id=None):
+            if (submission.class_id, submission.assignment_id) in wanted:
+                yield submission
+
+    def _iter_snapshot(self, *, guardians: bool) -> Iterator[SnapshotItem]:
+        class_ids: list[str] = []
+        for klass in self._iter_classes(school_id=None, states=None):
+            class_ids.append(klass.ref.id)
+            yield klass
+        if class_ids:
+            classes = tuple(class_ids)
+            yield from self._iter_enrollments(classes, role=None)
+            yield from self._iter_categories(classes)
+            # Homework is small beside its submissions: kept to read their submissions
+            # without listing the classes' homework a second time.
+            homework: list[Assignment] = []
+            for assignment in self._iter_assignments(classes, states=frozenset(AssignmentState)):
+                homework.append(assignment)
+                yield assignment
+            yield from self._iter_submissions_of(tuple(homework))
+        if guardians:
+            yield from self._iter_guardians(student_ids=None)
 
     # Optional capabilities: reached only when declared, so the defaults never run for a
     # provider that does not declare them; a provider that declares one overrides it.

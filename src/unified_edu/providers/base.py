@@ -39,7 +39,7 @@ from unified_edu.models import (
     Submission,
 )
 from unified_edu.models._base import non_empty, points_value
-from unified_edu.providers._backend import BackendMethods
+from unified_edu.providers._backend import BackendMethods, SnapshotItem
 from unified_edu.providers._capabilities import Capability
 
 if TYPE_CHECKING:
@@ -299,6 +299,51 @@ class Provider(BackendMethods):
     ) -> list[Submission]:
         """Students' submissions (see :meth:`iter_submissions`)."""
         return list(self.iter_submissions(class_ids, assignment_id=assignment_id))
+
+    def iter_submissions_of(self, assignments: Iterable[Assignment]) -> Iterator[Submission]:
+        """Yield the submissions of homework already read with :meth:`iter_assignments`.
+
+        Reads what :meth:`iter_submissions` reads for those items, without listing the
+        classes' homework again (Graph lists it first to find the submissions: one call
+        per class saved; Classroom lists a course's submissions in one listing anyway).
+
+        Raises:
+            ValidationError: For homework of another provider or tenant.
+        """
+        self.require(Capability.READ_SUBMISSIONS)
+        homework = tuple(assignments)
+        for item in homework:
+            if (item.ref.provider, item.ref.tenant) != (self.name, self.tenant):
+                raise ValidationError(
+                    f"homework {item.ref.id!r} belongs to {item.ref.provider}:"
+                    f"{item.ref.tenant}, not to {self.name}:{self.tenant}",
+                    field="assignments",
+                )
+        return self._iter_submissions_of(homework)
+
+    def iter_snapshot(self, *, guardians: bool = True) -> Iterator[SnapshotItem]:
+        """Yield everything the caller sees in this tenant, in the fewest requests.
+
+        Every class (all states); each class's enrollments, categories, homework in every
+        state and submissions; and, with ``guardians``, the tenant's guardian links.
+        Kinds interleave as the platform answers (tell them apart with ``isinstance``),
+        but every class comes before anything of it, and a class's homework before its
+        submissions. Listings of different kinds share batch requests where the
+        platform allows it.
+
+        Raises:
+            UnsupportedOperationError: When one of those reads is not supported.
+        """
+        for needed in (
+            Capability.READ_CLASSES,
+            Capability.READ_ENROLLMENTS,
+            Capability.READ_CATEGORIES,
+            Capability.READ_ASSIGNMENTS,
+            Capability.READ_SUBMISSIONS,
+            *((Capability.READ_GUARDIANS,) if guardians else ()),
+        ):
+            self.require(needed)
+        return self._iter_snapshot(guardians=guardians)
 
     def get_submission(self, class_id: str, assignment_id: str, submission_id: str) -> Submission:
         """One submission. Raises ``NotFoundError`` if absent."""

@@ -161,7 +161,7 @@ def gradebook(city: Municipality, class_ref: Ref) -> Gradebook:
     }
     index = {c.assignment_id: i for i, c in enumerate(columns)}
     grid: dict[str, list[GradebookCell | None]] = {}
-    for submission in city.iter_submissions([klass]):
+    for submission in city.iter_submissions_of(homework):
         position = index.get(submission.assignment_id)
         if position is None:
             continue  # a draft's or a deleted homework's leftovers

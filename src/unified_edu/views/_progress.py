@@ -160,12 +160,13 @@ def student_progress(
     mine = _pupils_classes(city, classes, me)
     rows: list[ProgressRow] = []
     if mine:
+        posted = list(city.iter_assignments(mine, states=POSTED_STATES))
         work = {
             (s.ref.tenant, s.assignment_id): s
-            for s in city.iter_submissions(mine)
+            for s in city.iter_submissions_of(posted)
             if s.student_id == me[s.ref.tenant]
         }
-        for assignment in city.iter_assignments(mine, states=POSTED_STATES):
+        for assignment in posted:
             tenant = assignment.ref.tenant
             if not _set_for(assignment, me[tenant]):
                 continue

@@ -322,6 +322,9 @@ class MicrosoftEducationProvider(GraphOnlyMixin, Provider):
     ) -> Iterator[Submission]:
         return self._iterate(reads.aiter_submissions(self._ctx, class_ids, assignment_id))
 
+    def _iter_submissions_of(self, assignments: tuple[Assignment, ...]) -> Iterator[Submission]:
+        return self._iterate(reads.aiter_submissions_of(self._ctx, assignments))
+
     def _get_submission(self, class_id: str, assignment_id: str, submission_id: str) -> Submission:
         return self._run(grading.get_submission(self._ctx, class_id, assignment_id, submission_id))
 

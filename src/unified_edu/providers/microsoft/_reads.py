@@ -45,6 +45,7 @@ __all__ = [
     "aiter_people",
     "aiter_schools",
     "aiter_submissions",
+    "aiter_submissions_of",
 ]
 
 log = logging.getLogger("unified_edu.microsoft")
@@ -169,16 +170,16 @@ async def aiter_people(
     """People of the classes (each once), or every education user (app-only).
 
     ``role`` filters on the person's ``primaryRole``. Calls: GET /education/users, or
-    GET /education/classes/{id}/teachers and …/members (batched).
+    GET /education/classes/{id}/teachers and (unless only teachers are asked for)
+    …/members (batched).
     """
     seen: set[str] = set()
     if class_ids is None:
         listings = [Listing("users", ctx.list_url(ctx.education.users))]
     else:
         classes = list(class_ids)
-        listings = [
-            _roster(ctx, kind, c, None) for kind in ("teachers", "members") for c in classes
-        ]
+        kinds = ("teachers",) if role is Role.TEACHER else ("teachers", "members")
+        listings = [_roster(ctx, kind, c, None) for kind in kinds for c in classes]
     async for _, items in run_listings(ctx, listings):
         for item in items:
             person = _safe("user", m.to_person, as_dict(item), tenant=ctx.tenant)
@@ -303,6 +304,29 @@ async def aiter_submissions(
                     float(points) if isinstance(points, int | float) else None,
                 )
             )
+    async for found in _submissions_of(ctx, targets):
+        yield found
+
+
+async def aiter_submissions_of(
+    ctx: GraphContext, assignments: Iterable[Assignment]
+) -> AsyncIterator[Submission]:
+    """Submissions of homework already listed (drafts have none and are skipped).
+
+    Calls: GET /education/classes/{id}/assignments/{id}/submissions?$expand=outcomes.
+    """
+    targets = [
+        (a.class_id, a.ref.id, a.max_points)
+        for a in assignments
+        if a.state is not AssignmentState.DRAFT
+    ]
+    async for found in _submissions_of(ctx, targets):
+        yield found
+
+
+async def _submissions_of(
+    ctx: GraphContext, targets: Iterable[tuple[str, str, float | None]]
+) -> AsyncIterator[Submission]:
     listings = [
         Listing(
             "submissions",
