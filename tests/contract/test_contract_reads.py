@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 from contract_env import Scenario
 from contract_target import Target, Traits
@@ -71,9 +70,9 @@ def test_get_class_round_trips(provider: Provider, target: Target) -> None:
 
     got = provider.get_class(target.class_id)
 
-    # A single read may not say which school the class is in (Graph's GET does not).
-    assert got.school_id in (None, listed.school_id)
-    assert got == attrs.evolve(listed, school_id=got.school_id)
+    # The school comes with a single read too (Graph: GET …/schools in the same $batch).
+    assert got.school_id is not None
+    assert got == listed
 
 
 def test_enrollments_of_a_class(provider: Provider, target: Target) -> None:

@@ -223,6 +223,20 @@ def test_ambiguous_create_never_duplicates(
     assert [a.ref.id for a in same] == [created.ref.id]  # exactly one exists
 
 
+def test_ambiguous_category_create_never_duplicates(
+    teacher: MicrosoftEducationProvider, graph_sandbox: Sandbox
+) -> None:
+    class_id = _class(teacher, 2)
+    name = "Само една категория"
+    graph_sandbox.faults.add(
+        kind="reset_after", method="POST", path_regex=r"/assignmentCategories$", times=1
+    )
+    created = teacher.create_category(class_id, name)
+    assert not graph_sandbox.faults.pending()  # the POST was applied, its answer lost
+    same = [c.ref.id for c in teacher.list_categories(class_id) if c.name == name]
+    assert same == [created.ref.id]  # found, not posted again
+
+
 def test_ambiguous_class_create_finds_the_class(
     app: MicrosoftEducationProvider, graph_sandbox: Sandbox
 ) -> None:
@@ -309,6 +323,13 @@ def test_single_reads(teacher: MicrosoftEducationProvider, app: MicrosoftEducati
     klass = teacher.get_class(class_id)
     assert klass.ref.id == class_id
     assert klass.code
+    # The school comes with the class (GET …/schools in the same $batch).
+    listed = {c.ref.id: c.school_id for c in app.iter_classes()}
+    assert klass.school_id is not None
+    assert klass.school_id == listed[class_id]
+    assert {p.role for p in app.list_people(class_ids=[class_id], role=Role.TEACHER)} == {
+        Role.TEACHER
+    }
     me = app.get_person(teacher.credentials.subject or "")
     assert me.role is Role.TEACHER
     assert me.email

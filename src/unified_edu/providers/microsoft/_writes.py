@@ -46,6 +46,7 @@ from unified_edu.models import (
 from unified_edu.providers.microsoft import _mapping as m
 from unified_edu.providers.microsoft._bodies import mail_nickname
 from unified_edu.providers.microsoft._context import GraphContext
+from unified_edu.providers.microsoft._listing import Listing, run_listings
 from unified_edu.providers.microsoft._wire import as_dict, as_list, identity_id
 
 __all__ = [
@@ -109,9 +110,28 @@ def _assignment(ctx: GraphContext, class_id: str, assignment_id: str) -> Any:
 
 
 async def get_class(ctx: GraphContext, class_id: str) -> Class:
-    """One class. Calls: GET /education/classes/{id}."""
-    payload = await ctx.transport.request("GET", ctx.url(_class(ctx, class_id)))
-    return m.to_class(as_dict(payload), tenant=ctx.tenant)
+    """One class with its school (the first, when Graph links it to several).
+
+    Calls: GET /education/classes/{id} and GET /education/classes/{id}/schools?$select=id,
+    in one ``$batch``.
+
+    Raises:
+        NotFoundError: For an unknown class.
+    """
+    klass = _class(ctx, class_id)
+    listings = [
+        Listing("class", ctx.url(klass), (class_id,), single=True),
+        Listing("schools", ctx.list_url(klass.schools, select=["id"]), (class_id,)),
+    ]
+    payload: dict[str, Any] = {}
+    schools: list[str] = []
+    async for listing, items in run_listings(ctx, listings, skip_missing=False):
+        for item in items:
+            if listing.kind == "class":
+                payload = dict(as_dict(item))
+            elif (school := as_dict(item).get("id")) is not None:
+                schools.append(str(school))
+    return m.to_class(payload, tenant=ctx.tenant, school_id=schools[0] if schools else None)
 
 
 async def create_class(ctx: GraphContext, spec: ClassSpec) -> Class:
@@ -217,10 +237,37 @@ async def remove_enrollment(ctx: GraphContext, class_id: str, person_id: str, ro
             raise
 
 
+async def _categories_named(ctx: GraphContext, class_id: str, name: str) -> list[dict[str, Any]]:
+    """The class's assignment categories called ``name`` (every page)."""
+    listing = Listing("categories", ctx.list_url(_class(ctx, class_id).assignment_categories))
+    return [
+        dict(as_dict(item))
+        async for _, items in run_listings(ctx, [listing], skip_missing=False)
+        for item in items
+        if as_dict(item).get("displayName") == name
+    ]
+
+
 async def create_category(ctx: GraphContext, class_id: str, name: str) -> Category:
-    """Create an assignment category. Calls: POST /education/classes/{id}/assignmentCategories."""
+    """Create an assignment category; an ambiguous failure never makes a second one.
+
+    Calls: GET /education/classes/{id}/assignmentCategories (the same-named categories
+    before: Graph allows several with one name), POST …/assignmentCategories; after an
+    ambiguous failure (no answer, 5xx) GET …/assignmentCategories again before retrying.
+    """
     url = ctx.url(_class(ctx, class_id).assignment_categories)
-    created = await ctx.transport.request("POST", url, {"displayName": name})
+    known = {str(c.get("id")) for c in await _categories_named(ctx, class_id, name)}
+
+    async def post() -> Any:
+        return await ctx.transport.request("POST", url, {"displayName": name})
+
+    async def find() -> Any | None:
+        fresh = [
+            c for c in await _categories_named(ctx, class_id, name) if str(c.get("id")) not in known
+        ]
+        return fresh[-1] if fresh else None
+
+    created = await _create_once(post, find)
     return m.to_category(as_dict(created), class_id=class_id, tenant=ctx.tenant)
 
 
