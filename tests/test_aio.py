@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -105,6 +106,31 @@ def test_async_iterators_become_lazy_sync_iterators() -> None:
         assert next(iterator) == 0
         assert produced == [0]  # nothing read ahead
         assert list(iterator) == [1, 2, 3, 4]
+
+
+def test_chunks_are_flattened_one_thread_hop_per_chunk() -> None:
+    produced: list[int] = []
+
+    async def pages() -> AsyncIterator[list[int]]:
+        for page in ([0, 1, 2], [], [3, 4]):
+            produced.append(len(page))
+            yield page
+
+    with AsyncRunner() as runner:
+        hops = 0
+        run = runner.run
+
+        def counted(coro: Any, **kwargs: Any) -> Any:
+            nonlocal hops
+            hops += 1
+            return run(coro, **kwargs)
+
+        runner.run = counted  # type: ignore[method-assign]
+        iterator = runner.iterate_chunks(pages())
+        assert next(iterator) == 0
+        assert produced == [3]  # the first page only
+        assert list(iterator) == [1, 2, 3, 4]
+        assert hops == 4  # three pages and the end, not one per item
 
 
 def test_close_releases_the_thread_and_refuses_new_work() -> None:

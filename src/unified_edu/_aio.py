@@ -16,7 +16,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
 from typing import Any, TypeVar
 
 __all__ = ["AsyncRunner", "run_sync"]
@@ -105,6 +105,15 @@ class AsyncRunner:
             if not more:
                 return
             yield item  # type: ignore[misc]
+
+    def iterate_chunks(self, agen: AsyncIterator[Sequence[T]]) -> Iterator[T]:
+        """Flatten an async iterator of chunks (pages) into a lazy sync iterator of items.
+
+        One round trip between threads per chunk, not per item: a hop costs about
+        0.1 ms of CPU, which per item was seconds over a city's submissions.
+        """
+        for chunk in self.iterate(agen):
+            yield from chunk
 
     def close(self) -> None:
         """Cancel pending work, stop the loop and join its thread. Idempotent."""

@@ -11,7 +11,7 @@ Graph-only operations come from :class:`~._graph_only.GraphOnlyMixin`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from unified_edu._aio import AsyncRunner
@@ -244,9 +244,10 @@ class MicrosoftEducationProvider(GraphOnlyMixin, Provider):
         self._check_open(coro)
         return self._runner.run(coro)
 
-    def _iterate(self, agen: AsyncIterator[T]) -> Iterator[T]:
+    def _iterate(self, agen: AsyncIterator[Sequence[T]]) -> Iterator[T]:
+        """The items of an async iterator of pages, lazily."""
         self._check_open()
-        return self._runner.iterate(agen)
+        return self._runner.iterate_chunks(agen)
 
     def request_counts(self) -> dict[str, int]:
         """What this provider sent so far: ``http_requests`` (direct calls and ``$batch``

@@ -3,7 +3,8 @@
 Owns which Graph collections each read lists and how: the largest page (``$top``),
 ``$select`` where it cuts payload, ``$expand=categories,resources`` on assignments and
 ``$expand=outcomes`` on submissions, every per-class and per-assignment listing packed
-into ``$batch`` requests (:mod:`._listing`). Objects are yielded page by page; nothing
+into ``$batch`` requests (:mod:`._listing`). Objects are yielded a page at a time (a list
+per page: the sync side then crosses threads once per page, not per object); nothing
 is held whole but the few ids a later phase needs (teacher ids per class, assignment
 ids and maximum points).
 
@@ -64,20 +65,23 @@ def _safe(what: str, mapper: Callable[..., T], *args: Any, **kwargs: Any) -> T |
         return None
 
 
-async def aiter_schools(ctx: GraphContext) -> AsyncIterator[School]:
+async def aiter_schools(ctx: GraphContext) -> AsyncIterator[list[School]]:
     """Every school. Calls: GET /education/schools."""
     listing = Listing("schools", ctx.list_url(ctx.education.schools))
     async for _, items in run_listings(ctx, [listing]):
+        page: list[Any] = []
         for item in items:
             if (
                 school := _safe("school", m.to_school, as_dict(item), tenant=ctx.tenant)
             ) is not None:
-                yield school
+                page.append(school)
+        if page:
+            yield page
 
 
 async def _class_schools(ctx: GraphContext) -> dict[str, str]:
     """Class id → school id, from each school's class list (ids only)."""
-    schools = [s.ref.id async for s in aiter_schools(ctx)]
+    schools = [s.ref.id async for page in aiter_schools(ctx) for s in page]
     listings = [
         Listing(
             "school_classes",
@@ -93,7 +97,7 @@ async def _class_schools(ctx: GraphContext) -> dict[str, str]:
     return owner
 
 
-async def aiter_classes(ctx: GraphContext, school_id: str | None) -> AsyncIterator[Class]:
+async def aiter_classes(ctx: GraphContext, school_id: str | None) -> AsyncIterator[list[Class]]:
     """The classes the caller sees, each with its school when known.
 
     Calls: GET /education/schools/{id}/classes (one school), else GET /education/schools,
@@ -107,12 +111,15 @@ async def aiter_classes(ctx: GraphContext, school_id: str | None) -> AsyncIterat
         owner = await _class_schools(ctx)
         listing = Listing("classes", ctx.list_url(ctx.education.classes))
     async for _, items in run_listings(ctx, [listing], skip_missing=False):
+        page: list[Any] = []
         for item in items:
             payload = as_dict(item)
             where = school_id or owner.get(str(payload.get("id")))
             found = _safe("class", m.to_class, payload, tenant=ctx.tenant, school_id=where)
             if found is not None:
-                yield found
+                page.append(found)
+        if page:
+            yield page
 
 
 def _roster(ctx: GraphContext, kind: str, class_id: str, select: list[str] | None) -> Listing:
@@ -124,7 +131,7 @@ def _roster(ctx: GraphContext, kind: str, class_id: str, select: list[str] | Non
 
 async def aiter_enrollments(
     ctx: GraphContext, class_ids: Iterable[str], role: Role | None
-) -> AsyncIterator[Enrollment]:
+) -> AsyncIterator[list[Enrollment]]:
     """Teachers, then students (members who are not teachers) of the classes.
 
     Two phases, each batched across classes: teachers first, so that a member who also
@@ -138,6 +145,7 @@ async def aiter_enrollments(
         ctx, [_roster(ctx, "teachers", c, select) for c in classes]
     ):
         class_id = listing.ids[0]
+        page: list[Any] = []
         for item in items:
             payload = as_dict(item)
             teachers[class_id].add(str(payload.get("id")))
@@ -146,13 +154,16 @@ async def aiter_enrollments(
                     "teacher", m.to_enrollment, class_id, payload, Role.TEACHER, tenant=ctx.tenant
                 )
                 if found is not None:
-                    yield found
+                    page.append(found)
+        if page:
+            yield page
     if role is Role.TEACHER:
         return
     async for listing, items in run_listings(
         ctx, [_roster(ctx, "members", c, None) for c in classes]
     ):
         class_id = listing.ids[0]
+        page = []
         for item in items:
             payload = as_dict(item)
             if str(payload.get("id")) in teachers[class_id]:
@@ -161,12 +172,14 @@ async def aiter_enrollments(
                 "member", m.to_enrollment, class_id, payload, Role.STUDENT, tenant=ctx.tenant
             )
             if found is not None:
-                yield found
+                page.append(found)
+        if page:
+            yield page
 
 
 async def aiter_people(
     ctx: GraphContext, class_ids: Iterable[str] | None, role: Role | None
-) -> AsyncIterator[Person]:
+) -> AsyncIterator[list[Person]]:
     """People of the classes (each once), or every education user (app-only).
 
     ``role`` filters on the person's ``primaryRole``. Calls: GET /education/users, or
@@ -181,18 +194,21 @@ async def aiter_people(
         kinds = ("teachers",) if role is Role.TEACHER else ("teachers", "members")
         listings = [_roster(ctx, kind, c, None) for kind in kinds for c in classes]
     async for _, items in run_listings(ctx, listings):
+        page: list[Any] = []
         for item in items:
             person = _safe("user", m.to_person, as_dict(item), tenant=ctx.tenant)
             if person is None or person.ref.id in seen:
                 continue
             seen.add(person.ref.id)
             if role is None or person.role is role:
-                yield person
+                page.append(person)
+        if page:
+            yield page
 
 
 async def aiter_guardians(
     ctx: GraphContext, student_ids: Iterable[str] | None
-) -> AsyncIterator[GuardianLink]:
+) -> AsyncIterator[list[GuardianLink]]:
     """Guardian links from users' ``relatedContacts`` (read-only in Graph).
 
     Calls: GET /education/users?$select=id,relatedContacts (app-only), or
@@ -212,13 +228,18 @@ async def aiter_guardians(
             for sid in student_ids
         ]
     async for _, items in run_listings(ctx, listings):
+        page: list[Any] = []
         for item in items:
             links = _safe("user", m.to_guardian_links, as_dict(item), tenant=ctx.tenant)
             for link in links or ():
-                yield link
+                page.append(link)
+        if page:
+            yield page
 
 
-async def aiter_categories(ctx: GraphContext, class_ids: Iterable[str]) -> AsyncIterator[Category]:
+async def aiter_categories(
+    ctx: GraphContext, class_ids: Iterable[str]
+) -> AsyncIterator[list[Category]]:
     """Assignment categories of the classes. Calls: GET …/classes/{id}/assignmentCategories."""
     listings = [
         Listing(
@@ -229,12 +250,15 @@ async def aiter_categories(ctx: GraphContext, class_ids: Iterable[str]) -> Async
         for c in class_ids
     ]
     async for listing, items in run_listings(ctx, listings):
+        page: list[Any] = []
         for item in items:
             found = _safe(
                 "category", m.to_category, as_dict(item), class_id=listing.ids[0], tenant=ctx.tenant
             )
             if found is not None:
-                yield found
+                page.append(found)
+        if page:
+            yield page
 
 
 def _assignments_listing(ctx: GraphContext, class_id: str, *, full: bool) -> Listing:
@@ -248,7 +272,7 @@ def _assignments_listing(ctx: GraphContext, class_id: str, *, full: bool) -> Lis
 
 async def aiter_assignments(
     ctx: GraphContext, class_ids: Iterable[str], states: frozenset[AssignmentState]
-) -> AsyncIterator[Assignment]:
+) -> AsyncIterator[list[Assignment]]:
     """Homework of the classes with categories and resources, in the wanted states.
 
     Graph documents no ``$filter`` on ``status``, so states are filtered here.
@@ -256,6 +280,7 @@ async def aiter_assignments(
     """
     listings = [_assignments_listing(ctx, c, full=True) for c in class_ids]
     async for listing, items in run_listings(ctx, listings):
+        page: list[Any] = []
         for item in items:
             found = _safe(
                 "assignment",
@@ -265,12 +290,14 @@ async def aiter_assignments(
                 class_id=listing.ids[0],
             )
             if found is not None and found.state in states:
-                yield found
+                page.append(found)
+        if page:
+            yield page
 
 
 async def aiter_submissions(
     ctx: GraphContext, class_ids: Iterable[str], assignment_id: str | None
-) -> AsyncIterator[Submission]:
+) -> AsyncIterator[list[Submission]]:
     """Submissions with their outcomes (draft and released grades, feedback).
 
     Without ``assignment_id``, first the classes' assignments (``$select=id,status,
@@ -304,13 +331,13 @@ async def aiter_submissions(
                     float(points) if isinstance(points, int | float) else None,
                 )
             )
-    async for found in _submissions_of(ctx, targets):
-        yield found
+    async for page in _submissions_of(ctx, targets):
+        yield page
 
 
 async def aiter_submissions_of(
     ctx: GraphContext, assignments: Iterable[Assignment]
-) -> AsyncIterator[Submission]:
+) -> AsyncIterator[list[Submission]]:
     """Submissions of homework already listed (drafts have none and are skipped).
 
     Calls: GET /education/classes/{id}/assignments/{id}/submissions?$expand=outcomes.
@@ -320,13 +347,13 @@ async def aiter_submissions_of(
         for a in assignments
         if a.state is not AssignmentState.DRAFT
     ]
-    async for found in _submissions_of(ctx, targets):
-        yield found
+    async for page in _submissions_of(ctx, targets):
+        yield page
 
 
 async def _submissions_of(
     ctx: GraphContext, targets: Iterable[tuple[str, str, float | None]]
-) -> AsyncIterator[Submission]:
+) -> AsyncIterator[list[Submission]]:
     listings = [
         Listing(
             "submissions",
@@ -342,6 +369,7 @@ async def _submissions_of(
     ]
     async for listing, items in run_listings(ctx, listings):
         class_id, aid, maximum = listing.ids
+        page: list[Any] = []
         for item in items:
             found = _safe(
                 "submission",
@@ -353,4 +381,6 @@ async def _submissions_of(
                 max_points=float(maximum) if maximum else None,
             )
             if found is not None:
-                yield found
+                page.append(found)
+        if page:
+            yield page
