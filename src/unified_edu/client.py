@@ -137,8 +137,9 @@ class Municipality:
         self, read: Callable[[Provider], Iterable[T]], tenants: Collection[str] | None = None
     ) -> Iterator[T]:
         chosen = [p for name, p in self._providers.items() if tenants is None or name in tenants]
-        # A small queue: a fast tenant waits for the consumer instead of piling up pages.
-        return merge([partial(read, p) for p in chosen], buffer=32, name="unified-edu-tenant")
+        # A small buffer per tenant: a fast tenant waits for the consumer instead of piling
+        # up pages, and cannot hold up a quota-bound tenant (the consumer takes in turn).
+        return merge([partial(read, p) for p in chosen], buffer=8, name="unified-edu-tenant")
 
     def _by_tenant(self, classes: Iterable[ClassLike]) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}
@@ -316,8 +317,8 @@ class Municipality:
         return builder.build()
 
 
-#: Objects handed from a tenant's thread to the report at once (with the queue of 32,
-#: at most ~6,400 objects wait between the threads and the report).
+#: Objects handed from a tenant's thread to the report at once (with a buffer of 8 per
+#: tenant, at most ~1,800 objects per tenant wait between its thread and the report).
 CHUNK = 200
 
 
