@@ -12,21 +12,19 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Literal
 
+from sandbox_providers import sandbox_municipality, sandbox_providers
+
 from unified_edu._retry import RetryPolicy
 from unified_edu.client import Municipality
-from unified_edu.config import CityConfig
 from unified_edu.models import Class, ClassState
 from unified_edu.providers.base import Provider
-from unified_edu.providers.google import GoogleClassroomProvider
-from unified_edu.providers.microsoft import MicrosoftEducationProvider, PollPolicy
+from unified_edu.providers.microsoft import PollPolicy
 from unified_edu.sandbox import Sandbox
 from unified_edu.sandbox._city import City
 from unified_edu.sandbox._seed import generate_city
 from unified_edu.sandbox._trim import trim_city
 
 __all__ = ["FAST_POLL", "active_classes", "municipality", "providers", "small_city", "writes"]
-
-ZONE = "Europe/Sofia"
 
 
 async def _no_sleep(_: float) -> None:
@@ -57,33 +55,9 @@ def providers(
 ) -> list[Provider]:
     """One provider per sandbox tenant: Google by domain-wide delegation, Microsoft with
     the tenant's ready-made app-only (``"app"``) or delegated teacher token."""
-    policy = retry or RetryPolicy.no_wait()
-    built: list[Provider] = []
-    for info in sb.tenants:
-        if info.platform == "google":
-            assert info.service_account is not None
-            built.append(
-                GoogleClassroomProvider.from_service_account_info(
-                    info.service_account,
-                    admin=info.admin,
-                    tenant=info.tenant,
-                    endpoint=sb.google_endpoint,
-                    time_zone=ZONE,
-                    retry=policy,
-                )
-            )
-        else:
-            built.append(
-                MicrosoftEducationProvider.from_token(
-                    info.tenant,
-                    info.tokens[microsoft],
-                    base_url=sb.graph_base_url,
-                    time_zone=ZONE,
-                    retry=policy,
-                    poll=FAST_POLL,
-                )
-            )
-    return built
+    return sandbox_providers(
+        sb, retry=retry or RetryPolicy.no_wait(), poll=FAST_POLL, microsoft=microsoft
+    )
 
 
 def municipality(
@@ -93,9 +67,8 @@ def municipality(
     retry: RetryPolicy | None = None,
 ) -> Municipality:
     """The city client of the sandbox (see :func:`providers`)."""
-    return Municipality(
-        providers(sb, microsoft=microsoft, retry=retry),
-        city=CityConfig(name="Пловдив", time_zone=ZONE),
+    return sandbox_municipality(
+        sb, retry=retry or RetryPolicy.no_wait(), poll=FAST_POLL, microsoft=microsoft
     )
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from sandbox_providers import ZONE, sandbox_municipality
+
 from unified_edu._retry import RetryPolicy
 from unified_edu.client import Municipality
-from unified_edu.config import CityConfig
-from unified_edu.providers.base import Provider
-from unified_edu.providers.google import GoogleClassroomProvider
-from unified_edu.providers.microsoft import MicrosoftEducationProvider, PollPolicy
+from unified_edu.providers.microsoft import PollPolicy
 from unified_edu.sandbox import FaultConfig, Sandbox
 from unified_edu.sandbox._city import City
 from unified_edu.sandbox._seed import generate_city
@@ -24,7 +23,6 @@ from unified_edu.sandbox._trim import trim_city
 
 __all__ = ["ZONE", "faults", "municipality", "small_city"]
 
-ZONE = "Europe/Sofia"
 RETRY = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
 POLL = PollPolicy(attempts=20, first_delay=0.01, max_delay=0.05)
 
@@ -58,29 +56,4 @@ def small_city(
 def municipality(sb: Sandbox) -> Municipality:
     """Every sandbox tenant: Google by domain-wide delegation, Microsoft app-only (as the
     sandbox's tenants file configures them)."""
-    built: list[Provider] = []
-    for info in sb.tenants:
-        if info.platform == "google":
-            assert info.service_account is not None
-            built.append(
-                GoogleClassroomProvider.from_service_account_info(
-                    info.service_account,
-                    admin=info.admin,
-                    tenant=info.tenant,
-                    endpoint=sb.google_endpoint,
-                    time_zone=ZONE,
-                    retry=RETRY,
-                )
-            )
-        else:
-            built.append(
-                MicrosoftEducationProvider.from_token(
-                    info.tenant,
-                    info.tokens["app"],
-                    base_url=sb.graph_base_url,
-                    time_zone=ZONE,
-                    retry=RETRY,
-                    poll=POLL,
-                )
-            )
-    return Municipality(built, city=CityConfig(name="Пловдив", time_zone=ZONE))
+    return sandbox_municipality(sb, retry=RETRY, poll=POLL)
