@@ -8,7 +8,8 @@ topics, and the domain's guardians and guardian invitations (PENDING and COMPLET
 
 * :func:`provider_read`: one :class:`GoogleClassroomProvider` per tenant, built from the
   tenants file; tenants read concurrently (a thread each, as ``Municipality`` does),
-  every multi-class read batched inside the provider. Items are counted, never kept.
+  each in one ``iter_snapshot()`` (every listing of the domain through one batch
+  scheduler). Items are counted by type, never kept.
 * :func:`naive_read`: the straightforward sequential script: tenants one after another,
   one call per page, no ``pageSize`` (server defaults), no batch, following
   ``nextPageToken``; submissions listed per PUBLISHED courseWork item
@@ -44,22 +45,20 @@ _READ_SCOPES = [
 
 
 def _read_tenant(provider: Any) -> dict[str, int]:
-    from unified_edu.models import AssignmentState
+    """Count one tenant's items, read in one :meth:`iter_snapshot` (by type)."""
+    from unified_edu.models import Assignment, Category, Class, Enrollment, GuardianLink, Submission
 
-    counts = {"classes": 0}
-    class_ids: list[str] = []
-    for klass in provider.iter_classes():
-        class_ids.append(klass.ref.id)
-    counts["classes"] = len(class_ids)
-    streams = {
-        "enrollments": lambda: provider.iter_enrollments(class_ids),
-        "assignments": lambda: provider.iter_assignments(class_ids, states=set(AssignmentState)),
-        "submissions": lambda: provider.iter_submissions(class_ids),
-        "categories": lambda: provider.iter_categories(class_ids),
-        "guardians": provider.iter_guardians,
+    kinds = {
+        Class: "classes",
+        Enrollment: "enrollments",
+        Assignment: "assignments",
+        Submission: "submissions",
+        Category: "categories",
+        GuardianLink: "guardians",
     }
-    for kind, stream in streams.items():
-        counts[kind] = sum(1 for _ in stream()) if class_ids or kind == "guardians" else 0
+    counts = dict.fromkeys(kinds.values(), 0)
+    for item in provider.iter_snapshot():
+        counts[kinds[type(item)]] += 1
     return counts
 
 
@@ -191,33 +190,45 @@ def _rounds(listing_pages: list[int], batch: int) -> int:
 def minimum_requests(census: dict[str, Any]) -> dict[str, Any]:
     """The documented minimum of HTTP requests to read every Google tenant.
 
-    Per tenant: 1 OAuth token exchange (one delegated subject) plus
-    R_courses + R_rest, where R_courses = pages of ``courses.list`` (its pages chain, and
-    the per-course listings need its ids) and R_rest = Σ_r ceil(k_r / 50) over the other
-    listings (5 per course: students, teachers, courseWork, submissions with
-    ``courseWorkId="-"``, topics; plus guardians and guardianInvitations), k_r being the
-    number of those listings with at least r pages. Also reported: the absolute floor
-    ceil(page calls / 50), which ignores that continuation pages need a later batch.
+    Per tenant: 1 OAuth token exchange (one delegated subject) plus the larger of
+    ceil(page calls / 50) (a batch holds 50 calls) and the longest chain of dependent
+    page calls (a page needs the previous page's token, and a course's listings need the
+    course page that names it: P_courses + the most pages of any per-course listing, or
+    the guardian listings' pages). Page calls: ``courses.list`` pages, then 5 listings
+    per course (students, teachers, courseWork, submissions with ``courseWorkId="-"``,
+    topics) and guardians and guardianInvitations (``studentId="-"``). Also reported: the
+    round-by-round packing of the previous edition of this formula (Σ_r ceil(k_r / 50)),
+    which is not a lower bound (a continuation can share a batch with other listings'
+    first pages).
     """
     per_tenant = {}
     for tenant, data in census.items():
         course_pages = pages(data["courses"], GOOGLE_CAPS["courses"])
-        rest = [pages(data["guardians"], 100), pages(data["guardianInvitations"], 100)]
-        for course in data["per_course"]:
-            rest += [pages(course[k], GOOGLE_CAPS[k]) for k in GOOGLE_CAPS if k in course]
+        guardians = [pages(data["guardians"], 100), pages(data["guardianInvitations"], 100)]
+        per_course = [
+            pages(course[k], GOOGLE_CAPS[k])
+            for course in data["per_course"]
+            for k in GOOGLE_CAPS
+            if k in course
+        ]
+        rest = guardians + per_course
         calls = course_pages + sum(rest)
+        chain = max(course_pages + max(per_course, default=0), *guardians)
         per_tenant[tenant] = {
             "token_requests": 1,
             "courses_pages": course_pages,
             "listings": 1 + len(rest),
             "page_calls": calls,
-            "round_minimum": 1 + course_pages + _rounds(rest, BATCH),
+            "longest_chain": chain,
+            "minimum": 1 + max(math.ceil(calls / BATCH), chain),
+            "round_packing": 1 + course_pages + _rounds(rest, BATCH),
             "floor": 1 + math.ceil(calls / BATCH),
         }
     return {
         "per_tenant": per_tenant,
         "page_calls": sum(t["page_calls"] for t in per_tenant.values()),
-        "round_minimum": sum(t["round_minimum"] for t in per_tenant.values()),
+        "minimum": sum(t["minimum"] for t in per_tenant.values()),
+        "round_packing": sum(t["round_packing"] for t in per_tenant.values()),
         "floor": sum(t["floor"] for t in per_tenant.values()),
     }
 

@@ -14,7 +14,7 @@ from google_support import delegated, token_provider
 from unified_edu import AuthenticationError, TransportError
 from unified_edu._ratelimit import RateLimiter, Window
 from unified_edu.providers.google import GoogleClassroomProvider
-from unified_edu.providers.google._transport import NoReplayHttp
+from unified_edu.providers.google._transport import NoReplayHttp, resource
 from unified_edu.sandbox import Sandbox
 
 pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1$"])
@@ -169,6 +169,26 @@ def test_one_service_per_thread_and_user(sandbox: Sandbox) -> None:
     worker.start()
     worker.join()
     assert other[0] is not here
+    transport.close()
+
+
+def test_nested_resources_are_built_once_per_service(sandbox: Sandbox) -> None:
+    provider = delegated(sandbox)
+    transport = provider._transport
+    service = transport.service(None)
+    path = ("courses", "courseWork", "studentSubmissions")
+    leaf = resource(service, *path)
+    assert resource(service, *path) is leaf
+    assert resource(service, "courses", "courseWork") is not leaf
+    assert resource(transport.service(f"maria.petrova@{DOMAIN}"), *path) is not leaf
+    class_ids = [c.ref.id for c in provider.list_classes()]
+    assert len(provider.list_submissions(class_ids)) == 6  # through the kept resources
+    assert resource(service, *path) is leaf
+    transport.close()  # drops the services, and their resources with them
+    fresh = transport.service(None)
+    assert fresh is not service
+    assert resource(fresh, *path) is not leaf
+    assert len(provider.list_submissions(class_ids)) == 6
     transport.close()
 
 

@@ -29,7 +29,7 @@ from unified_edu.errors import (
 from unified_edu.models import Class
 from unified_edu.providers.base import Provider
 from unified_edu.providers.google import _mapping as mapping
-from unified_edu.providers.google._transport import Transport
+from unified_edu.providers.google._transport import Transport, resource
 
 __all__ = ["BATCH_SIZE", "PAGE_SIZE", "Bounded", "Core", "Listing"]
 
@@ -65,49 +65,48 @@ class Listing:
     item: str = "-"
 
 
-# Each kind: the JSON field holding the items ("" for a single object) and the request.
+# Each kind: the JSON field holding the items ("" for a single object) and the request
+# (built on the service's kept resources: see _transport.resource).
 _Builder = Callable[[Any, Listing, dict[str, Any]], Any]
 _KINDS: dict[str, tuple[str, _Builder]] = {
     "courses": (
         "courses",
-        lambda s, k, p: s.courses().list(courseStates=list(k.states) or None, **p),
+        lambda s, k, p: resource(s, "courses").list(courseStates=list(k.states) or None, **p),
     ),
-    "course": ("", lambda s, k, p: s.courses().get(id=k.parent)),
+    "course": ("", lambda s, k, p: resource(s, "courses").get(id=k.parent)),
     "students": (
         "students",
-        lambda s, k, p: s.courses().students().list(courseId=k.parent, **p),
+        lambda s, k, p: resource(s, "courses", "students").list(courseId=k.parent, **p),
     ),
     "teachers": (
         "teachers",
-        lambda s, k, p: s.courses().teachers().list(courseId=k.parent, **p),
+        lambda s, k, p: resource(s, "courses", "teachers").list(courseId=k.parent, **p),
     ),
     # Without courseWorkStates Classroom lists PUBLISHED only: the states are always sent.
     "courseWork": (
         "courseWork",
-        lambda s, k, p: (
-            s.courses().courseWork().list(courseId=k.parent, courseWorkStates=list(k.states), **p)
+        lambda s, k, p: resource(s, "courses", "courseWork").list(
+            courseId=k.parent, courseWorkStates=list(k.states), **p
         ),
     ),
     "submissions": (
         "studentSubmissions",
-        lambda s, k, p: (
-            s.courses()
-            .courseWork()
-            .studentSubmissions()
-            .list(courseId=k.parent, courseWorkId=k.item, **p)
+        lambda s, k, p: resource(s, "courses", "courseWork", "studentSubmissions").list(
+            courseId=k.parent, courseWorkId=k.item, **p
         ),
     ),
-    "topics": ("topic", lambda s, k, p: s.courses().topics().list(courseId=k.parent, **p)),
+    "topics": (
+        "topic",
+        lambda s, k, p: resource(s, "courses", "topics").list(courseId=k.parent, **p),
+    ),
     "guardians": (
         "guardians",
-        lambda s, k, p: s.userProfiles().guardians().list(studentId=k.parent, **p),
+        lambda s, k, p: resource(s, "userProfiles", "guardians").list(studentId=k.parent, **p),
     ),
     "guardianInvitations": (
         "guardianInvitations",
-        lambda s, k, p: (
-            s.userProfiles()
-            .guardianInvitations()
-            .list(studentId=k.parent, states=list(k.states) or None, **p)
+        lambda s, k, p: resource(s, "userProfiles", "guardianInvitations").list(
+            studentId=k.parent, states=list(k.states) or None, **p
         ),
     ),
 }

@@ -1,9 +1,10 @@
 """The Google Classroom provider: construction, credentials and capabilities.
 
 :class:`GoogleClassroomProvider` is one Google Workspace domain behind the unified
-interface. Its reads, writes and grading live in mixins (``_reads.py``, ``_writes.py``,
-``_grading.py``) over a shared core (``_core.py``); this module assembles them and owns
-the named constructors and the capability declaration.
+interface. Its reads, whole-domain read, writes and grading live in mixins
+(``_reads.py``, ``_snapshot.py``, ``_writes.py``, ``_grading.py``) over a shared core
+(``_core.py``); this module assembles them and owns the named constructors and the
+capability declaration.
 
 Only :mod:`unified_edu.providers.google` imports this module.
 """
@@ -30,6 +31,7 @@ from unified_edu.providers.google import _auth as auth
 from unified_edu.providers.google._config import from_tenant_config
 from unified_edu.providers.google._grading import GradingMixin
 from unified_edu.providers.google._reads import ReadsMixin
+from unified_edu.providers.google._snapshot import SnapshotMixin
 from unified_edu.providers.google._transport import DEFAULT_ENDPOINT, Transport, TransportStats
 from unified_edu.providers.google._writes import WritesMixin
 
@@ -48,7 +50,7 @@ _UNSUPPORTED = {
 }
 
 
-class GoogleClassroomProvider(GradingMixin, WritesMixin, ReadsMixin):
+class GoogleClassroomProvider(GradingMixin, WritesMixin, SnapshotMixin, ReadsMixin):
     """One Google Workspace domain on Classroom API v1.
 
     Build it with a named constructor: :meth:`from_service_account_file` /

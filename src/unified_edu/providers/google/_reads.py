@@ -12,6 +12,7 @@ Only :mod:`unified_edu.providers.google` imports this module.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from unified_edu.errors import NotFoundError, PermissionDeniedError
 from unified_edu.models import (
@@ -34,10 +35,21 @@ from unified_edu.providers.google import _mapping as mapping
 from unified_edu.providers.google import _mapping_work as work_mapping
 from unified_edu.providers.google._core import Core, Listing
 
-__all__ = ["ReadsMixin"]
+__all__ = ["ALL_WORK_STATES", "ReadsMixin", "guardian_listings"]
 
 _ROSTERS = {Role.TEACHER: "teachers", Role.STUDENT: "students"}
 _ROLE_OF = {"teachers": Role.TEACHER, "students": Role.STUDENT}
+
+
+def guardian_listings(student: str) -> tuple[Listing, Listing]:
+    """The student's guardians and invitations, PENDING and COMPLETE (``"-"``: everyone's).
+
+    Classroom lists only PENDING invitations unless told otherwise.
+    """
+    return (
+        Listing("guardians", student),
+        Listing("guardianInvitations", student, states=("COMPLETE", "PENDING")),
+    )
 
 
 def _native(table: Mapping[str, object], wanted: frozenset[object]) -> tuple[str, ...]:
@@ -50,6 +62,10 @@ def _native(table: Mapping[str, object], wanted: frozenset[object]) -> tuple[str
             if value in wanted and not native.endswith("_UNSPECIFIED")
         )
     )
+
+
+#: Every Classroom coursework state (sent explicitly: the default is PUBLISHED only).
+ALL_WORK_STATES = _native(GOOGLE_ASSIGNMENT_STATES, frozenset(AssignmentState))
 
 
 class ReadsMixin(Core):
@@ -164,9 +180,11 @@ class ReadsMixin(Core):
         owners = self._known_owners(class_ids)
         listings = [Listing(kind, course) for course in class_ids for kind in kinds]
         for listing, member in self._items(listings):
-            yield mapping.to_enrollment(
-                member, _ROLE_OF[listing.kind], self._ref, owner_id=owners.get(listing.parent)
-            )
+            yield self._enrollment(listing, member, owners.get(listing.parent))
+
+    def _enrollment(self, listing: Listing, member: Any, owner_id: str | None) -> Enrollment:
+        """A row of a ``teachers`` or ``students`` listing; ``owner_id``: its course's."""
+        return mapping.to_enrollment(member, _ROLE_OF[listing.kind], self._ref, owner_id=owner_id)
 
     def _iter_guardians(self, *, student_ids: tuple[str, ...] | None) -> Iterator[GuardianLink]:
         """Accepted guardians (ACTIVE) and invitations, PENDING and COMPLETE alike.
@@ -179,19 +197,15 @@ class ReadsMixin(Core):
         (``studentId="-"`` without student_ids), batched.
         """
         students = student_ids if student_ids is not None else ("-",)
-        listings = [
-            listing
-            for student in students
-            for listing in (
-                Listing("guardians", student),
-                Listing("guardianInvitations", student, states=("COMPLETE", "PENDING")),
-            )
-        ]
+        listings = [listing for student in students for listing in guardian_listings(student)]
         for listing, item in self._items(listings):
-            if listing.kind == "guardians":
-                yield mapping.to_guardian_link(item, self._ref)
-            else:
-                yield mapping.to_guardian_invitation(item, self._ref)
+            yield self._guardian_link(listing, item)
+
+    def _guardian_link(self, listing: Listing, item: Any) -> GuardianLink:
+        """A row of a ``guardians`` or ``guardianInvitations`` listing."""
+        if listing.kind == "guardians":
+            return mapping.to_guardian_link(item, self._ref)
+        return mapping.to_guardian_invitation(item, self._ref)
 
     def _iter_categories(self, class_ids: tuple[str, ...]) -> Iterator[Category]:
         """Calls: GET /v1/courses/{courseId}/topics per class, batched."""
@@ -211,9 +225,13 @@ class ReadsMixin(Core):
         if not native:
             return  # An empty filter would mean "PUBLISHED only" to Classroom.
         for _, work in self._items(Listing("courseWork", c, states=native) for c in class_ids):
-            assignment = work_mapping.to_assignment(work, self._ref)
-            self._remember_max(assignment.class_id, assignment.ref.id, assignment.max_points)
-            yield assignment
+            yield self._assignment(work)
+
+    def _assignment(self, work: Any) -> Assignment:
+        """A ``CourseWork`` mapped, its maximum remembered (for grades and submissions)."""
+        assignment = work_mapping.to_assignment(work, self._ref)
+        self._remember_max(assignment.class_id, assignment.ref.id, assignment.max_points)
+        return assignment
 
     def _get_assignment(self, class_id: str, assignment_id: str) -> Assignment:
         """Calls: GET /v1/courses/{courseId}/courseWork/{id}."""
@@ -221,7 +239,7 @@ class ReadsMixin(Core):
             None, lambda s: s.courses().courseWork().get(courseId=class_id, id=assignment_id)
         )
         assignment = work_mapping.to_assignment(work, self._ref)
-        self._remember_max(class_id, assignment_id, assignment.max_points)
+        self._remember_max(class_id, assignment_id, assignment.max_points)  # as the caller named it
         return assignment
 
     def _iter_submissions(

@@ -6,7 +6,8 @@ Owns the policy around every request, so the provider only says *what* to call:
   and each service carries its user's credentials. Services are built offline
   (``static_discovery=True``) against ``endpoint``, which also becomes the batch URL
   (``BatchHttpRequest(batch_uri=endpoint + "batch")``: googleapiclient's own batch URL
-  ignores ``api_endpoint``);
+  ignores ``api_endpoint``). :func:`resource` keeps each service's nested resources
+  (``courses().courseWork()``...), which googleapiclient would rebuild on every call;
 - googleapiclient's retries stay off (``num_retries=0``); :class:`RetryPolicy` is the one
   retry loop, and a create (non-idempotent) is only retried after a 429;
 - httplib2 silently re-sends a request whose connection dropped before the answer's
@@ -49,6 +50,7 @@ __all__ = [
     "NoReplayHttp",
     "Transport",
     "TransportStats",
+    "resource",
     "shared_project_limiter",
 ]
 
@@ -58,6 +60,9 @@ DEFAULT_ENDPOINT = "https://classroom.googleapis.com/"
 #: Classroom's default quotas (reference §4.1).
 PER_USER = Window(1200, 60.0)
 PER_PROJECT = Window(3000, 60.0)
+
+#: The attribute of a discovery service holding its nested resources (see resource()).
+_RESOURCES = "_unified_edu_resources"
 
 _project_lock = threading.Lock()
 _project_limiters: dict[tuple[str, float], RateLimiter] = {}
@@ -70,6 +75,28 @@ def shared_project_limiter(project: str, share: float) -> RateLimiter:
         if key not in _project_limiters:
             _project_limiters[key] = RateLimiter([PER_PROJECT.scaled(share)])
         return _project_limiters[key]
+
+
+def resource(service: Any, *path: str) -> Any:
+    """The nested resource ``service.<path[0]>().<path[1]>()...``, built once per service.
+
+    googleapiclient builds a new resource object (every method of it created from the
+    discovery document) on each ``courses()``, ``courseWork()``... call: a page request
+    through ``courses().courseWork().studentSubmissions()`` built three. The resources
+    are kept on the service object itself, so they live and die with it: a service is
+    used by one thread, and :meth:`Transport.close` drops its services, and so theirs.
+    """
+    cache: dict[tuple[str, ...], Any] | None = vars(service).get(_RESOURCES)
+    if cache is None:
+        cache = {}
+        setattr(service, _RESOURCES, cache)
+    found = cache.get(path)
+    if found is None:
+        found = service
+        for name in path:
+            found = getattr(found, name)()
+        cache[path] = found
+    return found
 
 
 class NoReplayHttp(httplib2.Http):  # type: ignore[misc]  # httplib2 is untyped
