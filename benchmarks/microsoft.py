@@ -167,9 +167,12 @@ def minimum_requests(census: dict[str, Any]) -> dict[str, Any]:
     users(``$select=id,relatedContacts``); L1 each school's classes (full objects: the
     class list and its school at once); L2 per class teachers, members,
     assignmentCategories, assignments(``$expand=categories,resources``); L3 per
-    non-draft assignment submissions(``$expand=outcomes``). Minimum = Σ over levels of
-    Σ_r ceil(k_r / 20); the floor ceil(page calls / 20) is reported too. Every call but
-    the L0/L1/roster ones is an assignment-service call (quota).
+    non-draft assignment submissions(``$expand=outcomes``). Minimum = the larger of
+    ceil(page calls / 20) (a ``$batch`` holds 20) and the longest chain of dependent pages
+    (schools → a school's classes → a class's assignments → one assignment's submissions
+    pages). The level-by-level packing Σ_levels Σ_r ceil(k_r / 20) of the previous
+    edition is reported as ``round_packing`` (not a lower bound: levels can share a
+    batch). Every call but the L0/L1/roster ones is an assignment-service call (quota).
     """
     (data,) = census.values()
     roster, other = GRAPH_CAPS["roster"], GRAPH_CAPS["other"]
@@ -193,11 +196,26 @@ def minimum_requests(census: dict[str, Any]) -> dict[str, Any]:
         pages(c["categories"], other) + pages(c["assignments"], GRAPH_CAPS["assignments"])
         for c in data["per_class"]
     ) + sum(levels[3])
+    chain = (
+        pages(data["schools"], other)
+        + max((pages(n, other) for n in data["school_classes"]), default=0)
+        + max(
+            (
+                pages(c["assignments"], GRAPH_CAPS["assignments"])
+                + max((pages(n, GRAPH_CAPS["submissions"]) for n in c["submissions"]), default=0)
+                for c in data["per_class"]
+            ),
+            default=0,
+        )
+    )
+    floor = math.ceil(calls / BATCH)
     return {
         "page_calls": calls,
         "assignment_service_calls": assignment_calls,
-        "round_minimum": sum(_rounds(level, BATCH) for level in levels),
-        "floor": math.ceil(calls / BATCH),
+        "minimum": max(floor, chain),
+        "longest_chain": chain,
+        "round_packing": sum(_rounds(level, BATCH) for level in levels),
+        "floor": floor,
         "dependency_levels": len(levels),
     }
 

@@ -345,7 +345,7 @@ def _tenant_reader(period: Period) -> Callable[[Provider], Iterator[tuple[str, s
         ):
             chunk: list[Any] = []
             for item in stream():
-                if kind == "assignments":
+                if isinstance(item, Assignment):
                     posted.append(item)
                 chunk.append(item)
                 if len(chunk) >= CHUNK:
