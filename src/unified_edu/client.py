@@ -205,6 +205,15 @@ class Municipality:
         grouped = self._by_tenant(classes)
         return self._each(lambda p: p.iter_submissions(grouped[p.tenant]), grouped.keys())
 
+    def iter_classes_of(
+        self, people: Mapping[str, str], *, role: Role = Role.STUDENT
+    ) -> Iterator[Class]:
+        """Yield the classes of one person in several tenants (``{tenant: person id}``),
+        tenants in parallel (see :meth:`Provider.iter_classes_of`)."""
+        for tenant in people:
+            self.provider(tenant)  # fail early on an unknown tenant
+        return self._each(lambda p: p.iter_classes_of(people[p.tenant], role=role), people.keys())
+
     def iter_submissions_of(self, assignments: Iterable[Assignment]) -> Iterator[Submission]:
         """Yield the submissions of homework already read, tenants in parallel (see
         :meth:`Provider.iter_submissions_of`: saves listing the homework again)."""

@@ -146,6 +146,17 @@ class BackendMethods(abc.ABC):
             if (submission.class_id, submission.assignment_id) in wanted:
                 yield submission
 
+    def _iter_classes_of(self, person_id: str, role: Role) -> Iterator[Class]:
+        # Without a platform filter: every class, then the rosters.
+        classes = {c.ref.id: c for c in self._iter_classes(school_id=None, states=None)}
+        if not classes:
+            return
+        seen: set[str] = set()
+        for enrollment in self._iter_enrollments(tuple(classes), role=role):
+            if enrollment.person_id == person_id and enrollment.class_id not in seen:
+                seen.add(enrollment.class_id)
+                yield classes[enrollment.class_id]
+
     def _iter_snapshot(self, *, guardians: bool) -> Iterator[SnapshotItem]:
         class_ids: list[str] = []
         for klass in self._iter_classes(school_id=None, states=None):

@@ -182,13 +182,12 @@ def student_progress(
 def _pupils_classes(
     city: Municipality, classes: Mapping[tuple[str, str], Class], me: Mapping[str, str]
 ) -> list[Class]:
+    # The platforms list a pupil's classes directly (Classroom's studentId filter, Graph's
+    # /users/{id}/classes): no roster of every class is read. The listed classes keep
+    # their school and the state filter.
     if not classes:
         return []
-    keys = {
-        (e.ref.tenant, e.class_id)
-        for e in city.iter_enrollments(classes.values(), role=Role.STUDENT)
-        if e.person_id == me.get(e.ref.tenant)
-    }
+    keys = {(k.ref.tenant, k.ref.id) for k in city.iter_classes_of(me, role=Role.STUDENT)}
     return [klass for key, klass in classes.items() if key in keys]
 
 

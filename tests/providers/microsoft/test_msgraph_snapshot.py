@@ -17,6 +17,7 @@ from unified_edu import (
     Class,
     Enrollment,
     GuardianLink,
+    Role,
     Submission,
     ValidationError,
 )
@@ -129,3 +130,25 @@ def test_snapshot_has_everything_in_a_usable_order(
     kinds = collections.Counter(type(i).__name__ for i in got)
     assert kinds["Submission"] > 1000
     assert kinds["GuardianLink"] > 0
+
+
+def test_classes_of_a_pupil_and_a_teacher_in_one_listing(
+    small_app: MicrosoftEducationProvider,
+) -> None:
+    app = small_app
+    ids = [c.ref.id for c in app.list_classes()]
+    enrollments = app.list_enrollments(ids)
+    pupil = next(e.person_id for e in enrollments if e.role is Role.STUDENT)
+    teacher = next(e.person_id for e in enrollments if e.role is Role.TEACHER)
+
+    def expected(person: str, role: Role) -> set[str]:
+        return {e.class_id for e in enrollments if e.person_id == person and e.role is role}
+
+    before = app.request_counts()["http_requests"]
+    mine = [c.ref.id for c in app.iter_classes_of(pupil)]
+    assert app.request_counts()["http_requests"] == before + 1  # no roster is read
+    assert sorted(mine) == sorted(expected(pupil, Role.STUDENT))
+    taught = {c.ref.id for c in app.iter_classes_of(teacher, role=Role.TEACHER)}
+    assert taught == expected(teacher, Role.TEACHER)
+    with pytest.raises(ValidationError, match="students and teachers"):
+        app.iter_classes_of(pupil, role=Role.GUARDIAN)

@@ -323,6 +323,9 @@ class MicrosoftEducationProvider(GraphOnlyMixin, Provider):
     ) -> Iterator[Submission]:
         return self._iterate(reads.aiter_submissions(self._ctx, class_ids, assignment_id))
 
+    def _iter_classes_of(self, person_id: str, role: Role) -> Iterator[Class]:
+        return self._iterate(reads.aiter_classes_of(self._ctx, person_id, role))
+
     def _iter_submissions_of(self, assignments: tuple[Assignment, ...]) -> Iterator[Submission]:
         return self._iterate(reads.aiter_submissions_of(self._ctx, assignments))
 

@@ -41,6 +41,7 @@ __all__ = [
     "aiter_assignments",
     "aiter_categories",
     "aiter_classes",
+    "aiter_classes_of",
     "aiter_enrollments",
     "aiter_guardians",
     "aiter_people",
@@ -118,6 +119,27 @@ async def aiter_classes(ctx: GraphContext, school_id: str | None) -> AsyncIterat
             found = _safe("class", m.to_class, payload, tenant=ctx.tenant, school_id=where)
             if found is not None:
                 page.append(found)
+        if page:
+            yield page
+
+
+async def aiter_classes_of(
+    ctx: GraphContext, person_id: str, role: Role
+) -> AsyncIterator[list[Class]]:
+    """The user's classes: those they are a member of, or with ``Role.TEACHER`` those they
+    teach. Graph gives no school here (``school_id`` is ``None``).
+
+    Calls: GET /education/users/{id}/classes or …/taughtClasses.
+    """
+    user = ctx.education.users.by_education_user_id(person_id)
+    builder = user.taught_classes if role is Role.TEACHER else user.classes
+    listing = Listing("classes", ctx.list_url(builder), (person_id,))
+    async for _, items in run_listings(ctx, [listing], skip_missing=False):
+        page = [
+            found
+            for item in items
+            if (found := _safe("class", m.to_class, as_dict(item), tenant=ctx.tenant)) is not None
+        ]
         if page:
             yield page
 
