@@ -45,6 +45,7 @@ guardians (read) / invite_guardian         ``classroom.guardianlinks.students.re
 teacher lookup before coursework writes    ``classroom.courses.readonly`` +
 (delegation only)                          ``classroom.rosters.readonly`` +
                                            ``classroom.profile.emails``
+schools by OU (``org_units`` only)        ``admin.directory.user.readonly``
 =========================================  ================================================
 
 Tokens are never logged. Only :mod:`unified_edu.providers.google` imports this module.

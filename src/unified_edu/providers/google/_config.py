@@ -4,7 +4,9 @@ Credentials kinds: ``service_account`` (``file`` or ``env`` naming a variable th
 the key JSON; ``subject`` = the admin to impersonate), ``authorized_user`` (``file`` =
 the token cache, ``client_secrets_file`` for the first login) and ``token`` (``file`` or
 ``env``). Backend options (``[tenants.options]``): ``domain``, ``allow_extra_credit``,
-``quota_share``, ``concurrency``, ``timeout``.
+``quota_share``, ``concurrency``, ``timeout``, ``directory_endpoint`` and the table
+``[tenants.options.org_units]`` (OU path = school name: schools by the class owner's
+organisational unit, see ``_org_units.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +17,24 @@ from typing import TYPE_CHECKING, Any
 
 from unified_edu.config import CityConfig, TenantConfig
 from unified_edu.errors import ConfigurationError
+from unified_edu.providers.google._org_units import parse_org_units
 
 if TYPE_CHECKING:
     from unified_edu.providers.google._provider import GoogleClassroomProvider
 
 __all__ = ["from_tenant_config"]
 
-OPTIONS = frozenset({"domain", "allow_extra_credit", "quota_share", "concurrency", "timeout"})
+OPTIONS = frozenset(
+    {
+        "domain",
+        "allow_extra_credit",
+        "quota_share",
+        "concurrency",
+        "timeout",
+        "org_units",
+        "directory_endpoint",
+    }
+)
 
 
 def from_tenant_config(
@@ -35,6 +48,8 @@ def from_tenant_config(
             tenant=tenant.name,
             field=f"options.{sorted(unknown)[0]}",
         )
+    if "org_units" in tenant.options:
+        parse_org_units(tenant.options["org_units"], tenant=tenant.name)
     options: dict[str, Any] = {
         "tenant": tenant.name,
         "time_zone": city.time_zone,

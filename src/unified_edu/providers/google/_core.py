@@ -29,6 +29,12 @@ from unified_edu.errors import (
 from unified_edu.models import Class
 from unified_edu.providers.base import Provider
 from unified_edu.providers.google import _mapping as mapping
+from unified_edu.providers.google._org_units import (
+    DIRECTORY_PAGE_SIZE,
+    USER_FIELDS,
+    OrgUnits,
+    UserDirectory,
+)
 from unified_edu.providers.google._transport import Transport, resource
 
 __all__ = ["BATCH_SIZE", "PAGE_SIZE", "Bounded", "Core", "Listing"]
@@ -163,6 +169,8 @@ class Core(Provider):
     """The shared part of :class:`GoogleClassroomProvider` (see its docstring)."""
 
     name = "google"
+    #: ``maxResults`` of the Directory listing (its maximum).
+    _directory_page_size = DIRECTORY_PAGE_SIZE
 
     def __init__(
         self,
@@ -171,6 +179,7 @@ class Core(Provider):
         transport: Transport,
         domain: str,
         school_name: str,
+        org_units: OrgUnits | None,
         time_zone: dt.tzinfo,
         allow_extra_credit: bool,
         concurrency: int,
@@ -179,6 +188,8 @@ class Core(Provider):
         self._transport = transport
         self.domain = domain
         self.school_name = school_name
+        self.org_units = org_units
+        self._directory = UserDirectory(self._directory_pages)
         self._zone = time_zone
         self._allow_extra_credit = allow_extra_credit
         self._concurrency = max(1, concurrency)
@@ -225,9 +236,41 @@ class Core(Provider):
 
     # -- caches -------------------------------------------------------------------------
 
+    def _directory_pages(self) -> Iterator[Any]:
+        """Every page of the domain's users (as the admin; see ``_org_units.py``).
+
+        Calls: GET admin/directory/v1/users?domain=...&projection=basic&maxResults=500
+        &fields=nextPageToken,users(id,primaryEmail,orgUnitPath) (every page).
+        """
+
+        def request(token: str | None) -> Callable[[Any], Any]:
+            return lambda s: resource(s, "users").list(
+                domain=self.domain,
+                projection="basic",
+                maxResults=self._directory_page_size,
+                fields=USER_FIELDS,
+                pageToken=token,
+            )
+
+        token: str | None = None
+        while True:
+            page = self._transport.execute(None, request(token), api="directory")
+            yield page
+            token = page.get("nextPageToken")
+            if not token:
+                return
+
+    def _school_id(self, owner_id: str | None) -> str:
+        """The school of a class owned by ``owner_id``: its OU's, else the domain's."""
+        if self.org_units is None or not owner_id:
+            return self.domain
+        path = self._directory.org_unit_of(owner_id)
+        return self.org_units.school_of(path) or self.domain
+
     def _class(self, course: Any) -> Class:
         """Map a course and remember its owner (for ``is_owner`` and impersonation)."""
-        mapped = mapping.to_class(course, self._ref, school_id=self.domain)
+        school = self._school_id(course.get("ownerId"))
+        mapped = mapping.to_class(course, self._ref, school_id=school)
         if mapped.owner_id:
             with self._lock:
                 self._owners[mapped.ref.id] = mapped.owner_id

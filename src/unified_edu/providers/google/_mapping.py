@@ -57,6 +57,7 @@ __all__ = [
     "to_enrollment",
     "to_guardian_invitation",
     "to_guardian_link",
+    "to_org_unit_school",
     "to_person",
     "to_school",
 ]
@@ -136,6 +137,11 @@ def to_school(domain: str, name: str, ref: RefMaker) -> School:
         ref: The ref maker.
     """
     return School(ref=ref(domain), name=name, extra={"domain": domain})
+
+
+def to_org_unit_school(path: str, name: str, domain: str, ref: RefMaker) -> School:
+    """A School of an organisational unit (configured ``org_units``): its id is the path."""
+    return School(ref=ref(path), name=name, extra={"domain": domain, "org_unit_path": path})
 
 
 def to_class(course: Json, ref: RefMaker, *, school_id: str | None = None) -> Class:

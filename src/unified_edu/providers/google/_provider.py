@@ -30,6 +30,7 @@ from unified_edu.providers._capabilities import Capability
 from unified_edu.providers.google import _auth as auth
 from unified_edu.providers.google._config import from_tenant_config
 from unified_edu.providers.google._grading import GradingMixin
+from unified_edu.providers.google._org_units import DIRECTORY_SCOPE, OrgUnits
 from unified_edu.providers.google._reads import ReadsMixin
 from unified_edu.providers.google._snapshot import SnapshotMixin
 from unified_edu.providers.google._transport import DEFAULT_ENDPOINT, Transport, TransportStats
@@ -62,9 +63,16 @@ class GoogleClassroomProvider(GradingMixin, WritesMixin, SnapshotMixin, ReadsMix
         tenant: The tenant's name; every returned object's ``ref.tenant``.
         credentials: An :class:`~unified_edu.providers.google._auth.Auth` or a ready
             google-auth credential (every call then runs as its user).
-        domain: The Workspace domain, the native id of the tenant's one School
-            (default: ``tenant``). Org units are not mapped to schools.
-        school_name: The School's display name (default: the domain).
+        domain: The Workspace domain, the native id of the tenant's default School
+            (default: ``tenant``).
+        school_name: The default School's display name (default: the domain).
+        org_units: Optional OU path → school name (``{"/Schools/A": "ОУ ..."}``): each
+            OU becomes a School (its id: the path) and a class belongs to the school of
+            its owner's OU (longest configured path); others stay in the domain school.
+            Costs one Admin SDK Directory ``users.list`` of the domain per provider and
+            the ``admin.directory.user.readonly`` scope (see ``_org_units.py``).
+        directory_endpoint: The Admin SDK base URL (default: Google's, or ``endpoint``
+            when that is not Classroom's own, as for the sandbox).
         endpoint: The Classroom API base URL; applies to every call, batches included.
         time_zone: The zone of date-only deadlines when writing (a date becomes 23:59 of
             that day there, then UTC; Classroom stores only UTC instants).
@@ -88,7 +96,9 @@ class GoogleClassroomProvider(GradingMixin, WritesMixin, SnapshotMixin, ReadsMix
         credentials: auth.Auth | BaseCredentials,
         domain: str | None = None,
         school_name: str | None = None,
+        org_units: Mapping[str, str] | None = None,
         endpoint: str = DEFAULT_ENDPOINT,
+        directory_endpoint: str | None = None,
         time_zone: str | dt.tzinfo = "UTC",
         allow_extra_credit: bool = False,
         retry: RetryPolicy | None = None,
@@ -113,13 +123,16 @@ class GoogleClassroomProvider(GradingMixin, WritesMixin, SnapshotMixin, ReadsMix
             timeout=timeout,
             quota_share=quota_share,
             project_limiter=project_limiter,
+            directory_endpoint=directory_endpoint,
         )
         where = domain or tenant
+        units = OrgUnits.parse(org_units, tenant=tenant) if org_units is not None else None
         super().__init__(
             tenant=tenant,
             transport=transport,
             domain=where,
             school_name=school_name or where,
+            org_units=units,
             time_zone=zone,
             allow_extra_credit=allow_extra_credit,
             concurrency=concurrency,
@@ -144,16 +157,22 @@ class GoogleClassroomProvider(GradingMixin, WritesMixin, SnapshotMixin, ReadsMix
     ) -> GoogleClassroomProvider:
         """Domain-wide delegation from a parsed service-account key.
 
+        With ``org_units`` among the options, the Directory scope
+        (``admin.directory.user.readonly``) is requested too; without, it never is.
+
         Args:
             info: The key JSON, parsed.
             admin: The domain admin to impersonate for courses, rosters and guardians.
             tenant: The tenant name (default: the admin's domain).
             scopes: The scopes authorised in the Admin console (see docs/google.md).
-            **options: Other constructor arguments (``endpoint``, ``school_name``...).
+            **options: Other constructor arguments (``endpoint``, ``school_name``,
+                ``org_units``...).
 
         Raises:
             ConfigurationError: For a malformed key or admin.
         """
+        if options.get("org_units") is not None and DIRECTORY_SCOPE not in scopes:
+            scopes = (*scopes, DIRECTORY_SCOPE)
         strategy = auth.service_account_auth(info, admin=admin, scopes=scopes)
         name = tenant or admin.partition("@")[2]
         return cls(tenant=name, credentials=strategy, **options)

@@ -72,17 +72,23 @@ class ReadsMixin(Core):
     """Reads (see the module docstring)."""
 
     def _iter_schools(self) -> Iterator[School]:
-        """The tenant's one school: its Workspace domain (no call is made)."""
+        """One school per configured OU (its id: the OU path), then the domain's school
+        (no call is made)."""
+        for path, name in (self.org_units.schools if self.org_units else {}).items():
+            yield mapping.to_org_unit_school(path, name, self.domain, self._ref)
         yield mapping.to_school(self.domain, self.school_name, self._ref)
 
     def _iter_classes(
         self, *, school_id: str | None, states: frozenset[ClassState] | None
     ) -> Iterator[Class]:
-        """Classes visible to the admin, newest first.
+        """Classes visible to the admin, newest first; of one school: filtered here by
+        their owner's OU when org units are configured.
 
-        Calls: GET /v1/courses?pageSize=1000[&courseStates=...] (every page).
+        Calls: GET /v1/courses?pageSize=1000[&courseStates=...] (every page), and with
+        org units the Directory listing once (see ``_org_units.py``).
         """
-        if school_id is not None and school_id != self.domain:
+        schools = {self.domain, *(self.org_units.schools if self.org_units else ())}
+        if school_id is not None and school_id not in schools:
             return
         native: tuple[str, ...] = ()
         if states is not None:
@@ -90,7 +96,9 @@ class ReadsMixin(Core):
             if not native:
                 return  # No Classroom state maps to what was asked.
         for _, course in self._items([Listing("courses", states=native)]):
-            yield self._class(course)
+            klass = self._class(course)
+            if school_id is None or klass.school_id == school_id:
+                yield klass
 
     def _get_class(self, class_id: str) -> Class:
         """Calls: GET /v1/courses/{id} (an id or an alias such as ``d:...``)."""

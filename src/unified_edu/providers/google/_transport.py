@@ -18,6 +18,11 @@ Owns the policy around every request, so the provider only says *what* to call:
   counts;
 - counters (:class:`TransportStats`): HTTP requests, calls, batches, by user and method.
 
+Admin SDK Directory calls (``api="directory"``, for schools by OU) go through the same
+retries and counters on their own service (``admin`` ``directory_v1`` against
+``directory_endpoint``), but not through Classroom's limiters: the Directory has its own
+quota.
+
 Only :mod:`unified_edu.providers.google` imports this module.
 """
 
@@ -45,6 +50,7 @@ from unified_edu.providers.google._errors import PLATFORM_ERRORS, map_error
 
 __all__ = [
     "DEFAULT_ENDPOINT",
+    "DIRECTORY_ENDPOINT",
     "PER_PROJECT",
     "PER_USER",
     "NoReplayHttp",
@@ -57,6 +63,10 @@ __all__ = [
 K = TypeVar("K")
 
 DEFAULT_ENDPOINT = "https://classroom.googleapis.com/"
+#: The Admin SDK's rootUrl (``admin.directory_v1.json``).
+DIRECTORY_ENDPOINT = "https://admin.googleapis.com/"
+#: The APIs a transport talks to: name → (discovery service name, version).
+_APIS = {"classroom": ("classroom", "v1"), "directory": ("admin", "directory_v1")}
 #: Classroom's default quotas (reference §4.1).
 PER_USER = Window(1200, 60.0)
 PER_PROJECT = Window(3000, 60.0)
@@ -187,6 +197,8 @@ class Transport:
         quota_share: Share of Classroom's quotas the client allows itself (0..1].
         project_limiter: Shared project-wide limiter (default: one per project and
             share in this process).
+        directory_endpoint: The Admin SDK base URL (default: Google's when ``endpoint``
+            is Classroom's, else ``endpoint`` itself: an emulator serves both).
     """
 
     def __init__(
@@ -198,9 +210,15 @@ class Transport:
         timeout: float = 60.0,
         quota_share: float = 0.9,
         project_limiter: RateLimiter | None = None,
+        directory_endpoint: str | None = None,
     ) -> None:
         self.auth = auth
         self.endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
+        if directory_endpoint is None:
+            directory_endpoint = (
+                DIRECTORY_ENDPOINT if self.endpoint == DEFAULT_ENDPOINT else self.endpoint
+            )
+        self._endpoints = {"classroom": self.endpoint, "directory": directory_endpoint}
         self.batch_uri = self.endpoint + "batch"
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
@@ -208,27 +226,29 @@ class Transport:
         self._project = project_limiter or shared_project_limiter(auth.project, quota_share)
         self._users: dict[str, RateLimiter] = {}
         self._lock = threading.Lock()
-        self._services: dict[tuple[int, str], tuple[Any, httplib2.Http]] = {}
+        self._services: dict[tuple[int, str, str], tuple[Any, httplib2.Http]] = {}
         self._counters = _Counters()
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def service(self, subject: str | None) -> Any:
-        """The discovery service of this thread for ``subject`` (built on first use)."""
+    def service(self, subject: str | None, api: str = "classroom") -> Any:
+        """The discovery service of this thread for ``subject`` and ``api`` (``classroom``
+        or ``directory``), built on first use."""
         who = self.auth.subject(subject)
-        key = (threading.get_ident(), who)
+        key = (threading.get_ident(), who, api)
         with self._lock:
             found = self._services.get(key)
         if found is not None:
             return found[0]
         raw = NoReplayHttp(timeout=self.timeout)
         authed = AuthorizedHttp(self.auth.credentials(subject), http=raw)
+        name, version = _APIS[api]
         service = build(
-            "classroom",
-            "v1",
+            name,
+            version,
             http=authed,
             static_discovery=True,
-            client_options={"api_endpoint": self.endpoint},
+            client_options={"api_endpoint": self._endpoints[api]},
             num_retries=0,
         )
         with self._lock:
@@ -278,10 +298,11 @@ class Transport:
 
     # -- calls --------------------------------------------------------------------------
 
-    def _once(self, subject: str | None, make: Callable[[Any], Any]) -> Any:
+    def _once(self, subject: str | None, make: Callable[[Any], Any], api: str = "classroom") -> Any:
         user = self.auth.subject(subject)
-        self._acquire(user, 1)
-        request = make(self.service(subject))
+        if api == "classroom":
+            self._acquire(user, 1)
+        request = make(self.service(subject, api))
         self._counters.count(user, [str(request.methodId)], batch=False)
         try:
             return request.execute(num_retries=0)
@@ -289,7 +310,12 @@ class Transport:
             raise map_error(exc) from exc
 
     def execute(
-        self, subject: str | None, make: Callable[[Any], Any], *, idempotent: bool = True
+        self,
+        subject: str | None,
+        make: Callable[[Any], Any],
+        *,
+        idempotent: bool = True,
+        api: str = "classroom",
     ) -> Any:
         """Run one call with the retry policy and quotas; return its parsed JSON.
 
@@ -298,11 +324,12 @@ class Transport:
             make: Builds the request from the service
                 (``lambda s: s.courses().get(id=...)``).
             idempotent: False for creates: then only a 429 is retried.
+            api: ``classroom``, or ``directory`` (the Admin SDK: no Classroom quota).
 
         Raises:
             UnifiedEduError: The mapped error of the last attempt.
         """
-        return self.retry.call(lambda: self._once(subject, make), idempotent=idempotent)
+        return self.retry.call(lambda: self._once(subject, make, api), idempotent=idempotent)
 
     def send(
         self,

@@ -9,5 +9,6 @@ This package must not import any platform client.
 """
 
 from unified_edu.sandbox.classroom._app import ClassroomApp
+from unified_edu.sandbox.classroom._directory import org_unit_path
 
-__all__ = ["ClassroomApp"]
+__all__ = ["ClassroomApp", "org_unit_path"]

@@ -41,6 +41,8 @@ from unified_edu.sandbox.classroom import (
 )
 from unified_edu.sandbox.classroom._access import Call, Env, scope_url
 from unified_edu.sandbox.classroom._batch import handle_batch, is_batch_path
+from unified_edu.sandbox.classroom._directory import PREFIX as DIRECTORY_PREFIX
+from unified_edu.sandbox.classroom._directory import routes as directory_routes
 from unified_edu.sandbox.classroom._errors import (
     ApiError,
     error_response,
@@ -112,6 +114,9 @@ class ClassroomApp(PlatformApp):
             for route in module.ROUTES
         )
         self._unimplemented = Router(UNIMPLEMENTED)
+        # The Admin SDK Directory's users.list (schools by OU): a router of its own, as
+        # its routes are not Classroom discovery methods.
+        self._directory = Router(directory_routes(city, {t.tenant: t.customer_id for t in tenants}))
         self._tokens = TokenRegistry()
         self._accounts = ServiceAccounts(project, self._tenants, mint)
         self._admin_tokens = {t.tenant: self.issue_token(t.tenant, t.admin_email) for t in tenants}
@@ -119,8 +124,12 @@ class ClassroomApp(PlatformApp):
     # -- PlatformApp -------------------------------------------------------------------
 
     def owns(self, path: str) -> bool:
-        """``/v1/...``, the batch endpoint and ``/token``."""
-        return path.startswith("/v1/") or is_batch_path(path) or path == _OAUTH_ENDPOINT
+        """``/v1/...``, the batch endpoint, ``/token`` and ``/admin/directory/...``."""
+        return (
+            path.startswith(("/v1/", DIRECTORY_PREFIX))
+            or is_batch_path(path)
+            or path == _OAUTH_ENDPOINT
+        )
 
     def operation(self, request: SandboxRequest) -> str:
         """The discovery method id; ``"batch"``, ``"oauth.token"`` or ``"unknown"``."""
@@ -130,6 +139,7 @@ class ClassroomApp(PlatformApp):
             return "oauth.token"
         return (
             self._router.method_id(request.method, request.path)
+            or self._directory.method_id(request.method, request.path)
             or self._unimplemented.method_id(request.method, request.path)
             or "unknown"
         )
@@ -202,8 +212,13 @@ class ClassroomApp(PlatformApp):
         )
 
     def quota_rules(self, principal: Principal, request: SandboxRequest) -> list[QuotaRule]:
-        """Per-user and per-project minute quotas; none for a batch envelope or ``/token``."""
-        if is_batch_path(request.path) or request.path == _OAUTH_ENDPOINT:
+        """Per-user and per-project minute quotas; none for a batch envelope, ``/token``
+        or the Directory (its quota is not Classroom's)."""
+        if (
+            is_batch_path(request.path)
+            or request.path == _OAUTH_ENDPOINT
+            or request.path.startswith(DIRECTORY_PREFIX)
+        ):
             return []
         return [
             QuotaRule(key=f"google:user:{principal.subject}", limit=_USER_QUOTA, seconds=60),
@@ -226,7 +241,9 @@ class ClassroomApp(PlatformApp):
                     store=self._env.store,
                     tokens=self._tokens,
                 )
-        matched = self._router.match(request.method, request.path)
+        matched = self._router.match(request.method, request.path) or self._directory.match(
+            request.method, request.path
+        )
         unimplemented = matched is None
         matched = matched or self._unimplemented.match(request.method, request.path)
         if matched is None:

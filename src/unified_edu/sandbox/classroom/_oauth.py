@@ -67,7 +67,7 @@ ALL_SCOPES: frozenset[str] = frozenset(
         "topics",
         "topics.readonly",
     ]
-)
+) | {SCOPE_PREFIX + "admin.directory.user.readonly"}  # for schools by OU (_directory.py)
 # google-auth always sends this audience, whatever the key file's token_uri says.
 GOOGLE_OAUTH_AUDIENCE = "https://oauth2.googleapis.com/token"
 _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
