@@ -328,3 +328,14 @@ def test_unsupported_fails_before_any_request(
             _CALLS[capability](built, target)
         assert raised.value.capability == capability.value
     assert scenario.requests() == before
+
+
+def test_classes_of_a_pupil(provider: Provider, target: Target) -> None:
+    pupil = target.klass.student_keys[0]
+    found = list(provider.iter_classes_of(target.person_ids[pupil]))
+
+    _refs_are_ours(provider, found)
+    expected = {c.key for c in target.city.classes if pupil in c.student_keys}
+    assert {c.name for c in found} == {c.name for c in target.city.classes if c.key in expected}
+    assert target.class_id in {c.ref.id for c in found}
+    assert len({c.ref.id for c in found}) == len(found)  # each class once

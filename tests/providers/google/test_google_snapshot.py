@@ -28,6 +28,7 @@ from unified_edu import (
     GuardianLink,
     GuardianLinkState,
     PermissionDeniedError,
+    Role,
     Submission,
     ValidationError,
 )
@@ -226,3 +227,21 @@ def test_submissions_of_refuses_another_tenants_homework(
     homework = provider.list_assignments(classes)
     with delegated(sandbox, tenant="elsewhere") as other, pytest.raises(ValidationError):
         other.iter_submissions_of(homework)
+
+
+def test_classes_of_a_pupil_and_a_teacher(provider: GoogleClassroomProvider) -> None:
+    classes = {c.ref.id: c for c in provider.list_classes()}
+    enrollments = provider.list_enrollments(list(classes))
+    pupil = next(e.person_id for e in enrollments if e.role is Role.STUDENT)
+    teacher = next(e.person_id for e in enrollments if e.role is Role.TEACHER)
+
+    def expected(person: str, role: Role) -> list[Class]:
+        ids = {e.class_id for e in enrollments if e.person_id == person and e.role is role}
+        return sorted((classes[i] for i in ids), key=lambda c: c.ref.id)
+
+    before = provider.stats.http_requests
+    mine = sorted(provider.iter_classes_of(pupil), key=lambda c: c.ref.id)
+    assert provider.stats.http_requests == before + 1  # courses?studentId=, no roster
+    assert mine == expected(pupil, Role.STUDENT)
+    taught = sorted(provider.iter_classes_of(teacher, role=Role.TEACHER), key=lambda c: c.ref.id)
+    assert taught == expected(teacher, Role.TEACHER)

@@ -57,10 +57,12 @@ class Listing:
     """One paginated listing (the key of a batched :class:`Call`).
 
     Attributes:
-        kind: ``courses``, ``course`` (one ``courses.get``), ``students``, ``teachers``,
+        kind: ``courses``, ``course`` (one ``courses.get``), ``studentCourses`` and
+            ``teacherCourses`` (a user's courses), ``students``, ``teachers``,
             ``courseWork``, ``submissions``, ``topics``, ``guardians`` or
             ``guardianInvitations``.
-        parent: The course id, or the student id (``"-"``: every student) for guardians.
+        parent: The course id; the student id (``"-"``: every student) for guardians;
+            the user id for a user's courses.
         states: Repeated state filter (``courseStates``, ``courseWorkStates``, ``states``).
         item: ``courseWorkId`` for submissions (``"-"``: every item of the course).
     """
@@ -78,6 +80,15 @@ _KINDS: dict[str, tuple[str, _Builder]] = {
     "courses": (
         "courses",
         lambda s, k, p: resource(s, "courses").list(courseStates=list(k.states) or None, **p),
+    ),
+    # A person's courses: ``parent`` is the user, ``item`` says how they take part.
+    "studentCourses": (
+        "courses",
+        lambda s, k, p: resource(s, "courses").list(studentId=k.parent, **p),
+    ),
+    "teacherCourses": (
+        "courses",
+        lambda s, k, p: resource(s, "courses").list(teacherId=k.parent, **p),
     ),
     "course": ("", lambda s, k, p: resource(s, "courses").get(id=k.parent)),
     "students": (

@@ -100,6 +100,15 @@ class ReadsMixin(Core):
             if school_id is None or klass.school_id == school_id:
                 yield klass
 
+    def _iter_classes_of(self, person_id: str, role: Role) -> Iterator[Class]:
+        """The courses where the user is a student (or, with ``Role.TEACHER``, a teacher).
+
+        Calls: GET /v1/courses?studentId=... (or teacherId=...) (every page).
+        """
+        kind = "teacherCourses" if role is Role.TEACHER else "studentCourses"
+        for _, course in self._items([Listing(kind, person_id)]):
+            yield self._class(course)
+
     def _get_class(self, class_id: str) -> Class:
         """Calls: GET /v1/courses/{id} (an id or an alias such as ``d:...``)."""
         return self._class(self._transport.execute(None, lambda s: s.courses().get(id=class_id)))
