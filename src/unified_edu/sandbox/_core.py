@@ -68,11 +68,22 @@ class SandboxRequest:
 
 @attrs.frozen(kw_only=True)
 class SandboxResponse:
-    """One HTTP answer."""
+    """One HTTP answer.
+
+    Attributes:
+        status: The HTTP status.
+        headers: Header names as the emulator spells them.
+        body: The bytes sent.
+        json_text: The body is exactly what :meth:`json_body` writes for some payload
+            (``json.dumps(payload, ensure_ascii=False)`` in UTF-8), so another JSON answer
+            may embed it as is instead of decoding and encoding it again (Graph's
+            ``$batch``). Not part of equality.
+    """
 
     status: int
     headers: Mapping[str, str] = attrs.field(factory=dict)
     body: bytes = b""
+    json_text: bool = attrs.field(default=False, eq=False, repr=False)
 
     @classmethod
     def json_body(
@@ -83,6 +94,7 @@ class SandboxResponse:
             status=status,
             headers={"Content-Type": "application/json; charset=UTF-8", **(headers or {})},
             body=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            json_text=True,
         )
 
     @classmethod

@@ -116,6 +116,18 @@ class Direct:
     ) -> Reply:
         """``url`` is a path below ``/v1.0`` with an optional query, or an absolute
         ``@odata.nextLink``."""
+        response = self.send(method, url, body, headers)
+        parsed = json.loads(response.body) if response.body else None
+        return Reply(response.status, dict(response.headers), parsed)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SandboxResponse:
+        """Like :meth:`call`, but the answer as the emulator gave it (bytes included)."""
         parts = urlsplit(url)
         path = parts.path if parts.path.startswith("/v1.0") else "/v1.0" + parts.path
         query: dict[str, tuple[str, ...]] = {}
@@ -128,9 +140,7 @@ class Direct:
         if raw:
             sent.setdefault("Content-Type", "application/json")
         request = SandboxRequest(method=method, path=path, query=query, headers=sent, body=raw)
-        response = _run(self.app, request, self._numbers)
-        parsed = json.loads(response.body) if response.body else None
-        return Reply(response.status, dict(response.headers), parsed)
+        return _run(self.app, request, self._numbers)
 
     def get(self, url: str, **headers: str) -> Reply:
         return self.call("GET", url, headers={k.replace("_", "-"): v for k, v in headers.items()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graph_support import Direct
@@ -74,6 +75,44 @@ def test_envelope_rules(app_client: Direct, taught_class: str) -> None:
     assert answers["nobody"]["status"] == 400
     assert answers["ok"]["status"] == 201
     assert answers["ok"]["body"]["displayName"] == "Пакетно"
+
+
+def test_answer_embeds_each_part_as_a_direct_call_answers_it(
+    app_client: Direct, taught_class: str
+) -> None:
+    """Parts' bodies are spliced into the envelope as they are: the envelope must still be
+    exactly what ``json.dumps`` of the decoded answers writes, and each part the direct
+    call's answer."""
+    base = f"/education/classes/{taught_class}/assignments"
+    assignments = app_client.all(base)
+    urls = [f"{base}/{a['id']}/submissions?$expand=outcomes" for a in assignments]
+    assert urls
+    requests = [_get(str(n), url) for n, url in enumerate(urls)]
+    requests += [
+        _get("missing", "/education/classes/00000000-0000-4000-8000-000000000000"),
+        _get("after-missing", "/education/schools", dependsOn=["missing"]),
+        {
+            "id": "created",
+            "method": "POST",
+            "url": base,
+            "headers": {"Content-Type": "application/json"},
+            "body": {"displayName": 'Пакетно „в кавички“ \\ и "още"'},
+        },
+    ]
+    response = app_client.send("POST", "/$batch", {"requests": requests})
+    assert response.status == 200
+    decoded = json.loads(response.body)
+    assert json.dumps(decoded, ensure_ascii=False).encode("utf-8") == response.body
+    answers = {a["id"]: a for a in decoded["responses"]}
+    for n, url in enumerate(urls):
+        direct = app_client.get(url)
+        assert answers[str(n)]["status"] == direct.status == 200
+        assert answers[str(n)]["body"] == direct.json
+        assert list(answers[str(n)]) == ["id", "status", "headers", "body"]
+        assert "request-id" not in answers[str(n)]["headers"]
+    assert answers["missing"]["status"] == 404
+    assert answers["after-missing"]["status"] == 424
+    assert answers["created"]["body"]["displayName"] == 'Пакетно „в кавички“ \\ и "още"'
 
 
 def test_parts_use_the_envelope_token(app: GraphApp, teacher: Direct) -> None:

@@ -289,7 +289,12 @@ class GraphApp(PlatformApp):
         if response.body:
             headers.setdefault("OData-Version", "4.0")
             headers.setdefault("Cache-Control", "no-cache")
-        return SandboxResponse(status=response.status, headers=headers, body=response.body)
+        return SandboxResponse(
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            json_text=response.json_text,
+        )
 
     def _resolve_user(self, subject: str) -> tuple[str, str, str] | None:
         user = self.store.users.get(self.store.upn_index.get(subject.lower(), subject))

@@ -209,19 +209,19 @@ def _add_submission(
     sid = raw_guid(city.seed, "submission", aid, student_id)
     published = hw.published_at or hw.created_at
     updated = work.updated_at if work else published
+    graded_by, graded_at = teacher, ts(updated)
     data = ent.submission(
         submission_id=sid,
         assignment_id=aid,
         class_id=class_id,
         student_id=student_id,
-        modified=ts(updated),
+        modified=graded_at,
         modified_by=student_id if work else teacher,
     )
     if work is not None:
         _apply_work(data, work, student_id, teacher)
     a_state.submissions.put(data, store.next_seq())
     sub = a_state.subs.setdefault(sid, SubmissionState())
-    graded_by, graded_at = teacher, ts(updated)
     if hw.max_points is not None:
         outcome = ent.points_outcome(guid(city.seed, "outcome", sid, "points"))
         if work is not None and work.draft_points is not None:

@@ -140,6 +140,11 @@ class Router:
 
     def __init__(self, routes: Iterable[Route]) -> None:
         self.routes = list(routes)
+        # A template matches only paths of its own length: resolve() tries just those
+        # (in table order, so ties still go to the earlier route).
+        self._by_length: dict[int, list[Route]] = {}
+        for route in self.routes:
+            self._by_length.setdefault(len(route.parts), []).append(route)
 
     def resolve(self, method: str, segments: list[str]) -> tuple[Route, tuple[str, ...]]:
         """The route and key values for a call.
@@ -148,7 +153,8 @@ class Router:
             GraphError: 400 naming the first unknown segment (Graph's wording), or 405
                 when the path exists but not for ``method``.
         """
-        candidates = [(r, p) for r in self.routes if (p := r.match(segments)) is not None]
+        same_length = self._by_length.get(len(segments), [])
+        candidates = [(r, p) for r in same_length if (p := r.match(segments)) is not None]
         if not candidates:
             raise GraphError(
                 400,

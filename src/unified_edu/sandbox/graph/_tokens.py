@@ -53,6 +53,7 @@ ALL_DELEGATED_SCOPES = frozenset(
     }
 )
 _LIFETIME = dt.timedelta(days=3650)
+_VERIFIED_MAX = 256
 
 
 def _b64(data: bytes) -> str:
@@ -91,6 +92,9 @@ class TokenIssuer:
         self._issued_at = int(issued_at.timestamp())
         self._resolve_user = resolve_user
         self._key = hashlib.sha256(f"graph-sandbox:{seed}:{tenant_id}".encode()).digest()
+        # verify() is a pure function of the token: remember the principals of the few
+        # tokens in use (every call and batch part checks its token again).
+        self._verified: dict[str, Principal] = {}
 
     def mint(self, subject: str, *, app_only: bool, scopes: frozenset[str] | None) -> str:
         """A token for ``subject`` (a user id or UPN; app-only: the app id or empty).
@@ -143,6 +147,17 @@ class TokenIssuer:
 
     def verify(self, token: str) -> Principal | None:
         """The caller behind ``token``; ``None`` when it is not a valid token of ours."""
+        known = self._verified.get(token)
+        if known is not None:
+            return known
+        principal = self._verify(token)
+        if principal is not None:
+            if len(self._verified) >= _VERIFIED_MAX:
+                self._verified.clear()
+            self._verified[token] = principal
+        return principal
+
+    def _verify(self, token: str) -> Principal | None:
         parts = token.split(".")
         if len(parts) != 3:
             return None
