@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -131,6 +132,49 @@ def test_chunks_are_flattened_one_thread_hop_per_chunk() -> None:
         assert produced == [3]  # the first page only
         assert list(iterator) == [1, 2, 3, 4]
         assert hops == 4  # three pages and the end, not one per item
+
+
+def test_read_ahead_reads_without_being_asked_and_stops_when_closed() -> None:
+    produced: list[int] = []
+    closed = threading.Event()
+
+    async def pages() -> AsyncIterator[list[int]]:
+        try:
+            for page in range(100):
+                produced.append(page)
+                yield [page]
+        finally:
+            closed.set()
+
+    with AsyncRunner() as runner:
+        assert list(runner.iterate_chunks(pages(), read_ahead=3)) == list(range(100))
+        produced.clear()
+        closed.clear()
+        iterator = runner.iterate_chunks(pages(), read_ahead=3)
+        assert produced == []  # nothing before the first item is asked for
+        assert next(iterator) == 0
+        deadline = time.monotonic() + 5
+        while len(produced) < 7 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        # Ahead of the caller, but bounded: what the caller took at once (up to 3), three
+        # queued and one waiting to go in.
+        assert len(produced) == 7
+        iterator.close()
+        assert closed.wait(5)  # the reading was stopped and the generator closed
+        assert len(produced) == 7
+
+
+def test_read_ahead_hands_errors_to_the_caller() -> None:
+    async def pages() -> AsyncIterator[list[int]]:
+        yield [1]
+        raise ValueError("page two is broken")
+
+    with AsyncRunner() as runner:
+        iterator = runner.iterate_chunks(pages(), read_ahead=4)
+        assert next(iterator) == 1
+        with pytest.raises(ValueError, match="page two"):
+            next(iterator)
 
 
 def test_close_releases_the_thread_and_refuses_new_work() -> None:

@@ -89,7 +89,10 @@ class _Plan(Generic[K]):
                 return None
             return page
         if page.next_token:
-            self.pending.append(Call(call.key, page.next_token))
+            # Continuations go first: a long listing is a chain of dependent pages, and
+            # the read can end no sooner than its last page, so chains must not wait
+            # behind first pages that could go in any batch.
+            self.pending.appendleft(Call(call.key, page.next_token))
         return page
 
     def take_delay(self) -> float:

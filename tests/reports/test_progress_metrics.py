@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 
 from unified_edu import (
@@ -195,6 +196,37 @@ def test_people_in_two_tenants_count_once_by_email() -> None:
     report = builder.build()
     assert report.city.students == 1
     assert [s.students for s in report.schools()] == [1, 1]
+
+
+def test_a_teacher_is_counted_by_email_even_when_the_roster_comes_last() -> None:
+    from unified_edu import Person
+
+    builder = ProgressReportBuilder(PERIOD, as_of=AS_OF)
+    for tenant, provider in (("g.example", "google"), ("m.example", "microsoft")):
+        builder.add_class(Class(ref=ref(tenant, "c1", provider), name=f"Клас {tenant}"))
+        builder.add_assignments(
+            [attrs.evolve(homework("h1", due=at(10)), ref=ref(tenant, "h1", provider))]
+        )
+    for tenant, provider in (("g.example", "google"), ("m.example", "microsoft")):
+        builder.add_enrollments(
+            [
+                Enrollment(
+                    ref=ref(tenant, "c1/t", provider),
+                    class_id="c1",
+                    person_id="t1",
+                    role=Role.TEACHER,
+                    person=Person(
+                        ref=ref(tenant, "t1", provider),
+                        name="Мария Петрова",
+                        role=Role.TEACHER,
+                        email="maria@city.example",
+                    ),
+                )
+            ]
+        )
+    report = builder.build()
+    assert report.city.teachers_active == 1  # one person in two tenants, by e-mail
+    assert [s.teachers_active for s in report.schools()] == [1, 1]
 
 
 def test_unknown_classes_are_counted_as_skipped_not_lost() -> None:

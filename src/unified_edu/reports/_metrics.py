@@ -44,8 +44,10 @@ class _Tally:
     """Running counters for one scope (the city, a school or a class)."""
 
     classes_active: set[tuple[str, str]] = attrs.field(factory=set)
-    teachers_active: set[str] = attrs.field(factory=set)
-    students: set[str] = attrs.field(factory=set)
+    # (tenant, person id): turned into the counting key (e-mail when known) only when the
+    # report is built, so enrollments may come after the homework.
+    teachers_active: set[tuple[str, str]] = attrs.field(factory=set)
+    students: set[tuple[str, str]] = attrs.field(factory=set)
     assignments_posted: int = 0
     submissions_expected: int = 0
     turned_in: int = 0
@@ -85,9 +87,10 @@ def _tenant_scoped(tenant: str, person_id: str) -> str:
 class ProgressReportBuilder:
     """Accumulate a :class:`ProgressReport` from a stream of model objects.
 
-    Feed schools and classes first, then enrollments and homework, then submissions (a
-    submission of homework the builder has not seen is counted in ``skipped``, not lost
-    silently).
+    Feed schools and classes first; then enrollments, homework and submissions in any
+    order, except that homework comes before its submissions (a submission of homework
+    the builder has not seen is not part of the report). People are counted by e-mail
+    when an enrollment gave one, whenever it came.
 
     Args:
         period: The reporting period (local dates in the city's zone).
@@ -150,7 +153,7 @@ class ProgressReportBuilder:
             if info is None:
                 self.skipped += 1
                 continue
-            student = self._who(enrollment.ref.tenant, enrollment.person_id)
+            student = (enrollment.ref.tenant, enrollment.person_id)
             for scope in self._scopes(("class", info.tenant, enrollment.class_id), info):
                 self._tallies[scope].students.add(student)
 
@@ -182,7 +185,7 @@ class ProgressReportBuilder:
                 tally.assignments_posted += 1
                 tally.classes_active.add((tenant, assignment.class_id))
                 if teacher:
-                    tally.teachers_active.add(self._who(tenant, teacher))
+                    tally.teachers_active.add((tenant, teacher))
                 if scope[0] != "class":
                     self._weeks[(scope, f"{year}-W{week:02d}")] += 1
 
@@ -302,8 +305,8 @@ class ProgressReportBuilder:
             class_name=name,
             class_id=key[2] if level is Level.CLASS else "",
             classes_active=len(t.classes_active),
-            teachers_active=len(t.teachers_active),
-            students=len(t.students),
+            teachers_active=len({self._who(*person) for person in t.teachers_active}),
+            students=len({self._who(*person) for person in t.students}),
             assignments_posted=t.assignments_posted,
             submissions_expected=t.submissions_expected,
             turned_in=t.turned_in,

@@ -87,7 +87,7 @@ class GraphContext:
     subject: str | None
     time_zone: str
     page_size: int = 999
-    concurrency: int = 4
+    concurrency: int = 8
     poll: PollPolicy = attrs.field(factory=PollPolicy)
 
     @property

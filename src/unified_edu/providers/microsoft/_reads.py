@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from unified_edu.models import (
     Assignment,
@@ -52,6 +53,9 @@ __all__ = [
 
 log = logging.getLogger("unified_edu.microsoft")
 T = TypeVar("T")
+
+# Stand-in ids of a URL pattern (no Graph id looks like them).
+_CLASS, _HOMEWORK = "unified-edu-class-id", "unified-edu-homework-id"
 
 #: Assignment properties a submissions read needs from its homework.
 _ASSIGNMENT_KEYS = ["id", "status", "grading"]
@@ -376,14 +380,19 @@ async def aiter_submissions_of(
 async def _submissions_of(
     ctx: GraphContext, targets: Iterable[tuple[str, str, float | None]]
 ) -> AsyncIterator[list[Submission]]:
+    # The URL is built once by the SDK's request builders, for stand-in ids, then the
+    # ids are put in: a builder chain costs ~0.4 ms, seconds over a city's homework.
+    pattern = ctx.list_url(
+        ctx.education.classes.by_education_class_id(_CLASS)
+        .assignments.by_education_assignment_id(_HOMEWORK)
+        .submissions,
+        expand=["outcomes"],
+    )
     listings = [
         Listing(
             "submissions",
-            ctx.list_url(
-                ctx.education.classes.by_education_class_id(class_id)
-                .assignments.by_education_assignment_id(aid)
-                .submissions,
-                expand=["outcomes"],
+            pattern.replace(_CLASS, quote(class_id, safe=""), 1).replace(
+                _HOMEWORK, quote(aid, safe=""), 1
             ),
             (class_id, aid, "" if maximum is None else repr(maximum)),
         )
