@@ -51,3 +51,27 @@ def test_closing_early_stops_the_producers() -> None:
     merged.close()
     time.sleep(0.3)
     assert not [t for t in threading.enumerate() if t.name.startswith("early-")]
+
+
+def test_at_most_per_group_sources_of_a_group_run_at_once() -> None:
+    running: dict[str, int] = {"google": 0, "microsoft": 0}
+    most: dict[str, int] = {"google": 0, "microsoft": 0}
+    lock = threading.Lock()
+
+    def source(group: str, tag: str) -> Iterator[str]:
+        with lock:
+            running[group] += 1
+            most[group] = max(most[group], running[group])
+        try:
+            yield from slow(tag, 3, 0.01)
+        finally:
+            with lock:
+                running[group] -= 1
+
+    groups = ["google"] * 6 + ["microsoft"]
+    sources = [(lambda g=g, i=i: source(g, f"{g}{i}-")) for i, g in enumerate(groups)]
+    out = list(merge(sources, groups=groups, per_group=2))
+    assert len(out) == 3 * len(groups)
+    assert most == {"google": 2, "microsoft": 1}  # each group limited on its own
+    with pytest.raises(ValueError, match="one key per source"):
+        list(merge(sources, groups=["google"], per_group=2))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 __all__ = ["merge"]
@@ -74,7 +74,12 @@ class _Lanes:
 
 
 def merge(
-    sources: Sequence[Callable[[], Iterable[T]]], *, buffer: int = 16, name: str = "fanout"
+    sources: Sequence[Callable[[], Iterable[T]]],
+    *,
+    buffer: int = 16,
+    name: str = "fanout",
+    groups: Sequence[Hashable] | None = None,
+    per_group: int | None = None,
 ) -> Iterator[T]:
     """Yield the items of every source, each source read on its own thread.
 
@@ -83,6 +88,11 @@ def merge(
             so even the first request runs concurrently).
         buffer: Items held at most per source between its producer and the consumer.
         name: Thread name prefix (shows up in debuggers and thread dumps).
+        groups: One key per source (e.g. its platform); with ``per_group``, at most that
+            many sources of one group are read at once, the others wait their turn
+            (sources sharing one quota gain nothing from running all together, and each
+            running source holds its pages in memory).
+        per_group: See ``groups`` (``None``: no limit).
 
     Raises:
         The first error any source raised, after stopping the others.
@@ -95,7 +105,18 @@ def merge(
     # A lane holds one more than `buffer`: room for the end marker or the failure.
     lanes = _Lanes(len(sources), buffer + 1)
 
+    keys = list(groups) if groups is not None else [None] * len(sources)
+    if len(keys) != len(sources):
+        raise ValueError("groups must name one key per source")
+    turns = {
+        key: threading.BoundedSemaphore(per_group or len(sources)) for key in dict.fromkeys(keys)
+    }
+
     def produce(lane: int, source: Callable[[], Iterable[T]]) -> None:
+        turn = turns[keys[lane]]
+        while not turn.acquire(timeout=0.1):
+            if lanes.stopped:
+                return
         try:
             for item in source():
                 if not lanes.put(lane, item):
@@ -103,6 +124,7 @@ def merge(
         except BaseException as exc:
             lanes.put(lane, _Failure(exc))
         finally:
+            turn.release()
             lanes.put(lane, _DONE)
 
     threads = [
