@@ -15,6 +15,7 @@ from typing import Any
 
 from benchmarks._census import GOOGLE_CAPS, GRAPH_CAPS, pages
 from benchmarks.microsoft import GRAPH_WINDOWS, quota_time
+from unified_edu.providers.microsoft._limits import assignment_service
 
 __all__ = ["graph_assignment_calls", "lower_bound", "progress_report"]
 
@@ -40,29 +41,13 @@ def progress_report(env: dict[str, Any], as_of: str) -> dict[str, Any]:
     }
 
 
-_ASSIGNMENT_SEGMENTS = frozenset(
-    {
-        "assignments",
-        "assignmentCategories",
-        "assignmentDefaults",
-        "assignmentSettings",
-        "submissions",
-        "outcomes",
-        "resources",
-        "rubric",
-        "rubrics",
-        "modules",
-    }
-)
-
-
 def graph_assignment_calls(by_operation: dict[str, int]) -> int:
     """Calls served by Graph's assignment service, from the sandbox's ``by_operation``
     (Graph operations are route templates such as ``GET /education/classes/{id}/...``)."""
     total = 0
     for operation, n in by_operation.items():
         path = operation.partition(" ")[2]
-        if path.startswith("/") and _ASSIGNMENT_SEGMENTS & set(path.split("/")):
+        if path.startswith("/") and assignment_service(path):
             total += n
     return total
 
