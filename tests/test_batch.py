@@ -128,3 +128,47 @@ def test_a_failing_batch_propagates() -> None:
         list(iter_batched([Call("a")], broken, batch_size=2))
     with pytest.raises(ValueError, match="batch_size"):
         list(iter_batched([Call("a")], broken, batch_size=0))
+
+
+def follow_b_and_c(page: Page[str]) -> list[Call[str]]:
+    # The first page of "a" names the listings "b" and "c" (as a courses page does).
+    return [Call("b"), Call("c")] if page.call.key == "a" and page.call.token is None else []
+
+
+def test_follow_adds_listings_behind_the_running_ones() -> None:
+    platform = FakePlatform()
+    pages = list(iter_batched([Call("a")], platform.send, batch_size=3, follow=follow_b_and_c))
+    assert items(pages) == EXPECTED
+    first, second, *_ = platform.batches
+    assert first == [Call("a")]
+    # The new listings share a batch with the continuation of the one that named them.
+    assert second == [Call("a", "1"), Call("b"), Call("c")]
+    # The longest chain is the bound: the page of "a" that names "c", then its 5 pages.
+    assert len(platform.batches) == 6
+
+
+def test_follow_is_not_asked_about_a_failed_page() -> None:
+    platform = FakePlatform({("a", None): [NotFoundError("gone", provider="x", status=404)]})
+    seen: list[Page[str]] = []
+
+    def follow(page: Page[str]) -> list[Call[str]]:
+        seen.append(page)
+        return follow_b_and_c(page)
+
+    pages = list(iter_batched([Call("a")], platform.send, batch_size=3, follow=follow))
+    assert [type(p.error) for p in pages] == [NotFoundError]
+    assert seen == []
+
+
+def test_async_driver_follows_too() -> None:
+    platform = FakePlatform()
+
+    async def read() -> list[Page[str]]:
+        return [
+            p
+            async for p in aiter_batched(
+                [Call("a")], platform.asend, batch_size=3, concurrency=2, follow=follow_b_and_c
+            )
+        ]
+
+    assert items(asyncio.run(read())) == EXPECTED

@@ -8,6 +8,9 @@ Graph 20), and queues each continuation (next page token or link) for a later ba
 call whose part of a batch failed with a retryable error (429, 5xx) is queued again after
 the retry policy's backoff; other errors are handed to the caller on the page, so one bad
 listing never loses the others. Pages are yielded as they arrive, so nothing is held whole.
+Listings that a page makes possible (the per-course listings named on a page of courses)
+join the same run through ``follow``, so they share batches with the continuations of
+listings already running instead of waiting for them to end.
 
 The wire format of a batch is the backend's: ``send`` turns a list of :class:`Call` into
 one :class:`Page` per call. This module must not import any platform client.
@@ -61,15 +64,25 @@ def _retryable(error: BaseException | None) -> bool:
     return isinstance(error, RateLimitedError | ServiceUnavailableError | TransportError)
 
 
+Follow = Callable[[Page[K]], Iterable[Call[K]]]
+
+
 class _Plan(Generic[K]):
     """The queue of pending calls and the retry bookkeeping, shared by both drivers."""
 
-    def __init__(self, calls: Iterable[Call[K]], batch_size: int, retry: RetryPolicy) -> None:
+    def __init__(
+        self,
+        calls: Iterable[Call[K]],
+        batch_size: int,
+        retry: RetryPolicy,
+        follow: Follow[K] | None = None,
+    ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.pending: collections.deque[Call[K]] = collections.deque(calls)
         self.batch_size = batch_size
         self.retry = retry
+        self.follow = follow
         self.delay = 0.0  # the longest backoff asked for by the calls re-queued last round
 
     def next_batch(self) -> list[Call[K]]:
@@ -93,6 +106,8 @@ class _Plan(Generic[K]):
             # the read can end no sooner than its last page, so chains must not wait
             # behind first pages that could go in any batch.
             self.pending.appendleft(Call(call.key, page.next_token))
+        if self.follow is not None:
+            self.pending.extend(self.follow(page))
         return page
 
     def take_delay(self) -> float:
@@ -107,6 +122,7 @@ def iter_batched(
     batch_size: int,
     retry: RetryPolicy | None = None,
     concurrency: int = 1,
+    follow: Follow[K] | None = None,
 ) -> Iterator[Page[K]]:
     """Run listings through batches and yield every page (sync driver).
 
@@ -118,13 +134,16 @@ def iter_batched(
         batch_size: Calls per batch at most.
         retry: Backoff for retryable per-call errors (default ``RetryPolicy()``).
         concurrency: Batches in flight at once (``send`` must be thread-safe if > 1).
+        follow: Called with each page that arrived (before it is yielded); returns the
+            first-page calls of listings that page makes possible, queued behind the
+            calls already pending. Not called for pages whose error is final.
 
     Yields:
         Pages with items, and pages whose error is final. Order across listings is not
         defined; pages of one listing come in order.
     """
     policy = retry or RetryPolicy()
-    plan = _Plan(calls, batch_size, policy)
+    plan = _Plan(calls, batch_size, policy, follow)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         while plan.pending:
             if delay := plan.take_delay():
@@ -143,13 +162,14 @@ async def aiter_batched(
     batch_size: int,
     retry: RetryPolicy | None = None,
     concurrency: int = 4,
+    follow: Follow[K] | None = None,
 ) -> AsyncGenerator[Page[K], None]:
     """Async twin of :func:`iter_batched`: up to ``concurrency`` batches in flight.
 
     A new batch starts as soon as one finishes, so continuations keep the pipe full.
     """
     policy = retry or RetryPolicy()
-    plan = _Plan(calls, batch_size, policy)
+    plan = _Plan(calls, batch_size, policy, follow)
     running: set[asyncio.Task[Sequence[Page[K]]]] = set()
     ready_at = 0.0
     try:

@@ -216,9 +216,13 @@ class Core(Provider):
     # -- listing ------------------------------------------------------------------------
 
     def _pages(
-        self, listings: Iterable[Listing], subject: str | None = None
+        self,
+        listings: Iterable[Listing],
+        subject: str | None = None,
+        follow: Callable[[Page[Listing]], Iterable[Call[Listing]]] | None = None,
     ) -> Iterator[Page[Listing]]:
-        """Every page of the listings, batched ≤ 50, continuations in later batches.
+        """Every page of the listings, batched ≤ 50, continuations in later batches;
+        ``follow`` adds listings a page makes possible (see ``iter_batched``).
 
         Raises:
             UnifiedEduError: The first listing that failed for good (404 for an unknown
@@ -231,6 +235,7 @@ class Core(Provider):
             batch_size=BATCH_SIZE,
             retry=transport.retry,
             concurrency=self._concurrency,
+            follow=follow,
         )
         for page in pages:
             if page.error is not None:

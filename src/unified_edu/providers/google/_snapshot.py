@@ -1,16 +1,20 @@
 """The Google provider's whole-domain read: every listing of a domain in one scheduler run.
 
-:meth:`SnapshotMixin._iter_snapshot` lists the courses, then sends every per-course
-listing (courseWork, submissions, teachers, students, topics) and the domain's guardian
-listings through *one* :func:`unified_edu._batch.iter_batched` run, so listings of
-different kinds share batches and only the last batches of the whole read are part
-filled (a read through the separate ``iter_*`` methods ends each of them so). Items are
-mapped by the same helpers as the single reads (``_reads.py``).
+Why one run: the read of a domain needs as many HTTP requests as its longest chain of
+dependent pages (a page needs the previous page's token) or its calls / 50, whichever is
+larger, and a chain can only be hidden behind other work if it starts early.
+:meth:`SnapshotMixin._iter_snapshot` therefore sends the first page of courses together
+with the domain's guardian listings (which need no course, and are the longest chains of
+a domain with many guardians), and every courses page adds its courses' listings to the
+*same* :func:`unified_edu._batch.iter_batched` run (``follow``): per course its
+courseWork and submissions side by side (submission listings are the long ones; next to
+their course's courseWork they rarely have to be held), then the rosters and topics.
+Listings of every kind share batches, and only the last batches of the whole read are
+part filled. Items are mapped by the same helpers as the single reads (``_reads.py``).
 
-Order: classes first, as their pages arrive. A course's submission pages are held back
-while its courseWork listing is unfinished (its maxima unknown, and homework must come
-before its submissions); courseWork listings go first in the call order, so they usually
-finish in the first round and almost nothing is held.
+Order: a class comes as soon as its courses page arrives, before any listing of it is
+even sent. A course's submission pages are held back while its courseWork listing is
+unfinished (its maxima unknown, and homework must come before its submissions).
 
 Only :mod:`unified_edu.providers.google` imports this module.
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from unified_edu._batch import Page
+from unified_edu._batch import Call, Page
 from unified_edu.providers._backend import SnapshotItem
 from unified_edu.providers.google import _mapping as mapping
 from unified_edu.providers.google import _mapping_work as work_mapping
@@ -37,11 +41,30 @@ class _Progress:
     once the course's submissions are all read.
     """
 
-    def __init__(self, owners: dict[str, str | None]) -> None:
-        self.owners = owners
-        self.open_work = set(owners)
+    def __init__(self) -> None:
+        self.owners: dict[str, str | None] = {}
+        self.open_work: set[str] = set()
         self.held: dict[str, list[Page[Listing]]] = {}
         self.maxima: dict[str, dict[str, float | None]] = {}
+
+
+def _course_listings(page: Page[Listing]) -> list[Call[Listing]]:
+    """The listings a page of courses makes possible (``follow`` of the snapshot run)."""
+    if page.call.key.kind != "courses":
+        return []
+    ids = [course["id"] for course in page.items]
+    listings = [
+        listing
+        for course in ids
+        for listing in (
+            Listing("courseWork", course, states=ALL_WORK_STATES),
+            Listing("submissions", course),
+        )
+    ]
+    listings += [
+        Listing(kind, course) for kind in ("teachers", "students", "topics") for course in ids
+    ]
+    return [Call(listing) for listing in listings]
 
 
 class SnapshotMixin(ReadsMixin):
@@ -51,31 +74,27 @@ class SnapshotMixin(ReadsMixin):
         """Every class, enrollment, category, homework (all states), submission and, with
         ``guardians``, guardian link of the domain.
 
-        Calls: GET /v1/courses (every page, every state); then, batched together,
-        GET .../courseWork?courseWorkStates=DELETED&...=DRAFT&...=PUBLISHED,
-        GET .../courseWork/-/studentSubmissions, GET .../teachers, GET .../students and
-        GET .../topics per course, and GET /v1/userProfiles/-/guardians and
-        GET /v1/userProfiles/-/guardianInvitations?states=COMPLETE&states=PENDING.
+        Calls, all in batches of one run: GET /v1/courses (every page, every state),
+        GET /v1/userProfiles/-/guardians and
+        GET /v1/userProfiles/-/guardianInvitations?states=COMPLETE&states=PENDING (with
+        ``guardians``), and per course GET .../courseWork?courseWorkStates=DELETED&...
+        =DRAFT&...=PUBLISHED, GET .../courseWork/-/studentSubmissions, GET .../teachers,
+        GET .../students and GET .../topics.
         """
-        owners: dict[str, str | None] = {}
-        for _, course in self._items([Listing("courses")]):
-            klass = self._class(course)
-            owners[klass.ref.id] = klass.owner_id or None
-            yield klass
-        listings = [
-            Listing(kind, course, states=ALL_WORK_STATES if kind == "courseWork" else ())
-            for kind in ("courseWork", "submissions", "teachers", "students", "topics")
-            for course in owners
-        ]
-        if guardians:
-            listings += guardian_listings("-")
-        progress = _Progress(owners)
-        for page in self._pages(listings):
+        progress = _Progress()
+        first = [Listing("courses"), *(guardian_listings("-") if guardians else ())]
+        for page in self._pages(first, follow=_course_listings):
             yield from self._snapshot_page(page, progress)
 
     def _snapshot_page(self, page: Page[Listing], progress: _Progress) -> Iterator[SnapshotItem]:
         listing = page.call.key
-        if listing.kind == "courseWork":
+        if listing.kind == "courses":
+            for course in page.items:
+                klass = self._class(course)
+                progress.owners[klass.ref.id] = klass.owner_id or None
+                progress.open_work.add(klass.ref.id)
+                yield klass
+        elif listing.kind == "courseWork":
             yield from self._snapshot_work(page, progress)
         elif listing.kind == "submissions":
             if listing.parent in progress.open_work:
