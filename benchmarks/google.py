@@ -7,7 +7,8 @@ topics, and the domain's guardians and guardian invitations (PENDING and COMPLET
 ``studentId="-"``).
 
 * :func:`provider_read`: one :class:`GoogleClassroomProvider` per tenant, built from the
-  tenants file; tenants read concurrently (a thread each, as ``Municipality`` does),
+  tenants file; tenants read concurrently, at most ``TENANTS_AT_ONCE`` (8) at a time as
+  ``Municipality`` does (they share one project quota, which 8 already keep busy),
   each in one ``iter_snapshot()`` (every listing of the domain through one batch
   scheduler). Items are counted by type, never kept.
 * :func:`naive_read`: the straightforward sequential script: tenants one after another,
@@ -65,10 +66,11 @@ def _read_tenant(provider: Any) -> dict[str, int]:
 def provider_read(env: dict[str, Any]) -> dict[str, Any]:
     """Read every Google tenant through the provider; returns item counts."""
     from unified_edu import Municipality
+    from unified_edu.client import TENANTS_AT_ONCE
 
     with Municipality.from_config(env["config"]) as city:
         providers = [p for p in city.providers.values() if p.name == "google"]
-        with ThreadPoolExecutor(max_workers=len(providers)) as pool:
+        with ThreadPoolExecutor(max_workers=min(len(providers), TENANTS_AT_ONCE)) as pool:
             per_tenant = list(pool.map(_read_tenant, providers))
         stats = [p.stats for p in providers]  # type: ignore[attr-defined]
         client = {

@@ -7,7 +7,8 @@ counts, including each call inside a batch, so a batch acquires its size. The cl
 the sleep are injectable. Thread-safe, with an async twin for the Graph backend.
 
 A call may be counted when it is sent (:meth:`RateLimiter.acquire`) or *held* while it
-is in flight and counted when its answer arrives (:meth:`RateLimiter.holding`). The
+is in flight and counted when its answer arrives (:meth:`RateLimiter.holding`, and
+:meth:`RateLimiter.hold` for threads). The
 server counts a call somewhere between the two; when answers are slow (a busy server
 works through a backlog of batches), calls counted at sending reach it bunched
 together, later than the client thought, and a window the client kept can overflow at
@@ -24,7 +25,7 @@ import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
 import attrs
 
@@ -123,6 +124,21 @@ class RateLimiter:
         while (delay := self.try_acquire(cost)) > 0:
             self.waited += delay
             self._sleep(delay)
+
+    @contextlib.contextmanager
+    def hold(self, cost: int = 1) -> Iterator[None]:
+        """Sync twin of :meth:`holding`: block until ``cost`` calls fit, hold them while
+        the block runs, and count them as made when it ends, however it ends."""
+        if cost <= 0:
+            yield
+            return
+        while (delay := self.try_acquire(cost, hold=True)) > 0:
+            self.waited += delay
+            self._sleep(delay)
+        try:
+            yield
+        finally:
+            self.release(cost)
 
     async def aacquire(self, cost: int = 1, *, hold: bool = False) -> None:
         """Async twin of :meth:`acquire` (waits without blocking the loop)."""
