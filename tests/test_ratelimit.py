@@ -105,12 +105,17 @@ def test_holding_releases_even_when_the_call_fails() -> None:
 def test_hold_is_the_threads_twin_of_holding() -> None:
     clock = FakeClock()
     limiter = RateLimiter([Window(2, 10)], clock=clock, sleep=clock.sleep)
-    with pytest.raises(RuntimeError), limiter.hold(2):
-        assert limiter.try_acquire(1) == RateLimiter.POLL  # in flight: wait for answers
-        clock.now += 4  # the answer (an error) comes 4 s after sending
-        raise RuntimeError("connection reset")
+
+    def failing_call() -> None:
+        with limiter.hold(2):
+            assert limiter.try_acquire(1) == RateLimiter.POLL  # in flight: wait for answers
+            clock.now += 4  # the answer (an error) comes 4 s after sending
+            raise RuntimeError("connection reset")
+
+    with pytest.raises(RuntimeError):
+        failing_call()
     # Counted when the answer came (t = 4), so the window frees at t = 14, not 10.
     with limiter.hold(1):
         pass
-    assert clock.slept and sum(clock.slept) == pytest.approx(10.0)
+    assert sum(clock.slept) == pytest.approx(10.0)
     assert limiter.waited == pytest.approx(10.0)

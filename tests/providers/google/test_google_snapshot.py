@@ -267,4 +267,3 @@ def test_classes_of_a_pupil_and_a_teacher(provider: GoogleClassroomProvider) -> 
     assert mine == expected(pupil, Role.STUDENT)
     taught = sorted(provider.iter_classes_of(teacher, role=Role.TEACHER), key=lambda c: c.ref.id)
     assert taught == expected(teacher, Role.TEACHER)
-
