@@ -75,3 +75,8 @@ def test_at_most_per_group_sources_of_a_group_run_at_once() -> None:
     assert most == {"google": 2, "microsoft": 1}  # each group limited on its own
     with pytest.raises(ValueError, match="one key per source"):
         list(merge(sources, groups=["google"], per_group=2))
+    for key in most:
+        most[key] = 0
+    out = list(merge(sources, groups=groups, per_group={"google": 1}))
+    assert len(out) == 3 * len(groups)
+    assert most == {"google": 1, "microsoft": 1}  # a limit for the group named

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 __all__ = ["merge"]
@@ -79,7 +79,7 @@ def merge(
     buffer: int = 16,
     name: str = "fanout",
     groups: Sequence[Hashable] | None = None,
-    per_group: int | None = None,
+    per_group: int | Mapping[Hashable, int] | None = None,
 ) -> Iterator[T]:
     """Yield the items of every source, each source read on its own thread.
 
@@ -92,7 +92,8 @@ def merge(
             many sources of one group are read at once, the others wait their turn
             (sources sharing one quota gain nothing from running all together, and each
             running source holds its pages in memory).
-        per_group: See ``groups`` (``None``: no limit).
+        per_group: See ``groups``: one limit for every group, or a limit per group key
+            (groups it does not name have no limit); ``None``: no limit.
 
     Raises:
         The first error any source raised, after stopping the others.
@@ -108,9 +109,12 @@ def merge(
     keys = list(groups) if groups is not None else [None] * len(sources)
     if len(keys) != len(sources):
         raise ValueError("groups must name one key per source")
-    turns = {
-        key: threading.BoundedSemaphore(per_group or len(sources)) for key in dict.fromkeys(keys)
-    }
+    def limit(key: Hashable) -> int:
+        if isinstance(per_group, Mapping):
+            return per_group.get(key) or len(sources)
+        return per_group or len(sources)
+
+    turns = {key: threading.BoundedSemaphore(limit(key)) for key in dict.fromkeys(keys)}
 
     def produce(lane: int, source: Callable[[], Iterable[T]]) -> None:
         turn = turns[keys[lane]]

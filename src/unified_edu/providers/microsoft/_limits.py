@@ -27,12 +27,15 @@ __all__ = [
     "limits_for",
 ]
 
-#: Assignment service, per app per tenant (reference §4.1). Calls are held from sending
-#: until their answer arrives (:meth:`Limits.holding`), so the client never counts fewer
-#: calls in a window than the server can have admitted; the 2 % margin covers clock
-#: granularity only. (Counted at sending, a 10 % margin was not enough: answers from a
-#: busy server bunched the next calls together and some got 429.)
-ASSIGNMENT_WINDOWS = (Window(500, 10.0).scaled(0.98), Window(15_000, 3600.0).scaled(0.98))
+#: Assignment service, per app per tenant (reference §4.1), in full. Calls are held from
+#: sending until their answer arrives (:meth:`Limits.holding`), and why that needs no
+#: margin: the server counts call i at its arrival a_i, for the window [a_i, a_i + W);
+#: the client counts it over [sent_i, answered_i + W), which covers that window because
+#: sent_i <= a_i <= answered_i. So the calls the server counts at any instant are among
+#: those the client counts then, and the client's count only grows when it admits a call,
+#: which it does only within the limit. (Counted at sending, a 10 % margin was not
+#: enough: answers from a busy server bunched the next calls together and got 429s.)
+ASSIGNMENT_WINDOWS = (Window(500, 10.0), Window(15_000, 3600.0))
 #: Rostering, per app per tenant (the Feb-2023 figure of reference §4.1), 10 % margin.
 ROSTER_WINDOWS = (Window(35_000, 10.0).scaled(0.9),)
 # Path segments served by the assignment service (throttled apart from rostering).

@@ -56,7 +56,7 @@ __all__ = ["MicrosoftEducationProvider"]
 T = TypeVar("T")
 
 #: Submission pages read ahead of the consumer: about one 10-s window of the assignment
-#: service's quota (490 calls, a page each). Reading submissions is paced by that quota;
+#: service's quota (500 calls, a page each). Reading submissions is paced by that quota;
 #: without read-ahead a consumer busy with another tenant (the city report) left windows
 #: unused, and every unused window is 10 s more. Bounded: ~11,000 submissions at most.
 SUBMISSION_READ_AHEAD = 500
