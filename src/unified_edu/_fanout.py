@@ -109,6 +109,7 @@ def merge(
     keys = list(groups) if groups is not None else [None] * len(sources)
     if len(keys) != len(sources):
         raise ValueError("groups must name one key per source")
+
     def limit(key: Hashable) -> int:
         if isinstance(per_group, Mapping):
             return per_group.get(key) or len(sources)

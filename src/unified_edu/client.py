@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -147,7 +147,8 @@ class Municipality:
         # At most TENANTS_AT_ONCE tenants of one platform are read at once (or what
         # `at_once` says per platform): Google's domains share one project quota, so more
         # would only hold more pages in memory.
-        limits = {p.name: TENANTS_AT_ONCE for p in chosen} | dict(at_once or {})
+        limits: dict[Hashable, int] = {p.name: TENANTS_AT_ONCE for p in chosen}
+        limits.update(at_once or {})
         return merge(
             [partial(read, p) for p in chosen],
             buffer=8,
