@@ -119,9 +119,10 @@ class RateLimiter:
             self._held = max(0, self._held - cost)
             self._log.extend([self._clock()] * cost)
 
-    def acquire(self, cost: int = 1) -> None:
-        """Block until ``cost`` calls fit in every window, then take them."""
-        while (delay := self.try_acquire(cost)) > 0:
+    def acquire(self, cost: int = 1, *, hold: bool = False) -> None:
+        """Block until ``cost`` calls fit in every window, then take them (with ``hold``,
+        as in flight until :meth:`release`)."""
+        while (delay := self.try_acquire(cost, hold=hold)) > 0:
             self.waited += delay
             self._sleep(delay)
 
@@ -132,9 +133,7 @@ class RateLimiter:
         if cost <= 0:
             yield
             return
-        while (delay := self.try_acquire(cost, hold=True)) > 0:
-            self.waited += delay
-            self._sleep(delay)
+        self.acquire(cost, hold=True)
         try:
             yield
         finally:

@@ -343,18 +343,20 @@ class Municipality:
         return builder.build()
 
 
-#: Tenants of one platform read at once (a Google domain's batch of 50 listings keeps
-#: 3,000 calls per minute busy in ~1 s, so 8 domains saturate the project's quota).
+#: Tenants of one platform read at once: enough that light reads (a request or two per
+#: tenant) overlap their round trips, few enough that the pages in flight stay small
+#: (Google's domains share one project quota, which far fewer keep busy).
 TENANTS_AT_ONCE = 8
 
 #: Tenants of one platform the report reads at once, where it differs from
 #: TENANTS_AT_ONCE. Reading a Google domain's submissions is bound by the client's CPU
 #: (one interpreter decodes and maps every page), and one domain's batches of 50 already
-#: outpace the project's 3,000 calls per minute (68 calls/s on the 2-core benchmark
-#: machine, against 50). More domains at once would not finish the Google side sooner;
-#: they would take the interpreter from the Graph tenants, whose reads are paced by their
-#: own quota windows and must fill each window on time (docs/performance.md: scale 1,
-#: 4 domains at once 33-34 s, 2 at once 29-31 s, 1 at a time 26-27 s).
+#: outpace the project's 3,000 calls per minute (≈ 950 calls in ≈ 14 s in a trace of the
+#: scale-1 report on the 2-core benchmark machine: ≈ 68 calls/s, against 50). More
+#: domains at once would not finish the Google side sooner; they would take the
+#: interpreter from the Graph tenants, whose reads are paced by their own quota windows
+#: and must fill each window on time (docs/performance.md: scale 1, 4 domains at once
+#: 33-34 s, 2 at once 29-31 s, 1 at a time 26-27 s).
 REPORT_TENANTS_AT_ONCE: Mapping[str, int] = {"google": 1}
 
 #: Objects handed from a tenant's thread to the report at once (with a buffer of 8 per

@@ -270,9 +270,9 @@ class Transport:
 
     @contextlib.contextmanager
     def _holding(self, user: str, cost: int) -> Iterator[None]:
-        # Calls count from sending until their answer (RateLimiter.hold): 40 domains'
-        # batches queue at a busy server, and calls counted at sending then reach it
-        # bunched (597 429s in a scale-10 read; none held).
+        # Calls count from sending until their answer (RateLimiter.hold): batches queue
+        # at a busy server, and calls counted at sending then reach it bunched (a
+        # scale-10 read of 40 domains at once, counted at sending, got 597 429s).
         with self._limiter(user).hold(cost), self._project.hold(cost):
             yield
 
